@@ -1,0 +1,2 @@
+def directory_index(request):
+    raise NotImplementedError

@@ -1,0 +1,9 @@
+"""Local development: `make run`."""
+import os
+
+from .base import *  # noqa: F401,F403
+from .base import env_list
+
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")  # noqa: F405
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")

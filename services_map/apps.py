@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ServicesMapConfig(AppConfig):
+    """Services map, coverage and referral packs. Built in the services-map issue."""
+
+    name = "services_map"
+    verbose_name = "Services map"

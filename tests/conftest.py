@@ -1,0 +1,152 @@
+"""Shared fixtures: reference data once per test database, small factories, viewer clients."""
+
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from wagtail.models import Locale
+
+from directory.models import (
+    Area,
+    Language,
+    Location,
+    Organization,
+    OrganizationContact,
+    OrganizationPhone,
+    Service,
+    ServiceArea,
+    ServiceLanguage,
+    ServicePhone,
+    ServiceTerm,
+    TaxonomyTerm,
+)
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load gazetteer areas, taxonomy and languages once for the whole session."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", "--no-communes", verbosity=0)
+
+
+def area(key):
+    return Area.objects.get(key=key)
+
+
+def term(code):
+    return TaxonomyTerm.objects.get(code=code)
+
+
+@pytest.fixture
+def make_org(db):
+    def _make(name=None, *, live=True, country="KH", area_key="KH:12", org_type="national_ngo", **fields):
+        n = next(_counter)
+        name = name or f"Test Organization {n}"
+        org = Organization(
+            name=name,
+            slug=fields.pop("slug", f"test-org-{n}"),
+            org_type=org_type,
+            country=Area.objects.get(key=country),
+            area=Area.objects.get(key=area_key) if area_key else None,
+            locale=Locale.get_default(),
+            live=live,
+            **fields,
+        )
+        org.save()
+        return org
+
+    return _make
+
+
+@pytest.fixture
+def make_service(db):
+    def _make(org, name=None, *, terms=(), areas=(), languages=(), live=True, **fields):
+        n = next(_counter)
+        service = Service(
+            organization=org, name=name or f"Test Service {n}", locale=org.locale, live=live, **fields
+        )
+        service.save()
+        for code in terms:
+            ServiceTerm.objects.create(service=service, term=term(code))
+        for key in areas:
+            ServiceArea.objects.create(service=service, area=area(key))
+        for code in languages:
+            ServiceLanguage.objects.create(service=service, language=Language.objects.get(code=code))
+        return service
+
+    return _make
+
+
+@pytest.fixture
+def tiered_org(make_org, make_service):
+    """An organization with one item of each tier on every kind of record that carries a tier."""
+    org = make_org(
+        "Tiered Shelter Network",
+        slug="tiered-shelter-network",
+        email="info@example.org",
+        email_visibility="public",
+        area_key="KH:02",
+    )
+    for tier, number in (("public", "+85523000101"), ("partners", "+85523000202"), ("restricted", "+85523000303")):
+        OrganizationPhone.objects.create(
+            organization=org, number=number, channel="voice", visibility=tier, description=f"{tier} line"
+        )
+        OrganizationContact.objects.create(
+            organization=org,
+            role=f"{tier.title()} desk",
+            email=f"{tier}-desk@example.org",
+            visibility=tier,
+        )
+    Location.objects.create(
+        organization=org,
+        name="Recovery shelter",
+        location_type="shelter",
+        area=area("KH:0203") if Area.objects.filter(key="KH:0203").exists() else area("KH:02"),
+        address="SECRET-SHELTER-ADDRESS 42 Street",
+        latitude=13.0951,
+        longitude=103.2022,
+        visibility="partners",
+    )
+    Location.objects.create(
+        organization=org,
+        name="Head office",
+        location_type="office",
+        area=area("KH:02"),
+        address="PUBLIC-OFFICE-ADDRESS 7 Road",
+        latitude=13.1000,
+        longitude=103.2000,
+        visibility="public",
+    )
+    service = make_service(org, "Emergency shelter for women and girls", terms=["SHELTER.SHORT"], areas=["KH:02"])
+    ServicePhone.objects.create(
+        service=service, number="+85512000404", channel="hotline", visibility="restricted", description="after hours"
+    )
+    return org
+
+
+@pytest.fixture
+def partner_user(db):
+    group, _ = Group.objects.get_or_create(name="Partners")
+    user = User.objects.create_user("partner", "partner@example.org", "partner-pass-123")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def partner_client(client, partner_user):
+    client.force_login(partner_user)
+    return client
+
+
+@pytest.fixture
+def editor_user(db):
+    return User.objects.create_superuser("editor", "editor@example.org", "editor-pass-123")
+
+
+@pytest.fixture
+def editor_client(client, editor_user):
+    client.force_login(editor_user)
+    return client
