@@ -111,6 +111,10 @@ TIME_ZONE = "Asia/Phnom_Penh"
 USE_I18N = True
 USE_TZ = True
 
+# Front-end packages come from npm (package.json) and are served as our own static files.
+STATICFILES_DIRS = [
+    ("vendor/noto-sans-khmer", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-khmer" / "files"),
+]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 MEDIA_URL = "/media/"
