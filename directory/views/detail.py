@@ -1,6 +1,241 @@
+"""Organization page (/directory/<slug>/). The HSDS JSON of the same data is in hsds.py.
+
+Everything a viewer sees is assembled here once, already cut to the viewer's tier: phones and
+contacts are fetched through `visibility.visible`, and locations, e-mails and contact names are
+copied into plain view objects only when `visibility.can_see` allows. Templates, the vCard and
+the JSON export read those objects, never the raw related managers, so a hidden value cannot
+reach any of them by accident.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from wagtail.models import Locale
+
+from ..models import (
+    Language,
+    Location,
+    LocationType,
+    NameKind,
+    Organization,
+    OrganizationContact,
+    OrganizationPhone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceContact,
+    ServiceLanguage,
+    ServiceNationality,
+    ServicePhone,
+    ServiceTerm,
+    Visibility,
+)
+from ..visibility import can_see, viewer_tier, visible
+
+
+def get_published_organization(slug):
+    """The live organization at `slug`, in Khmer when the UI is Khmer and a live translation exists."""
+    live = Organization.objects.filter(live=True, slug=slug).select_related(
+        "country", "area", "area__province", "successor", "parent_organization", "locale"
+    )
+    org = live.filter(locale=Locale.get_default()).first() or live.order_by("pk").first()
+    if org is None:
+        raise Http404("No published organization at this address.")
+    if (get_language() or "").startswith("km") and org.locale.language_code != "km":
+        translation = (
+            Organization.objects.filter(
+                live=True, translation_key=org.translation_key, locale__language_code="km"
+            )
+            .select_related("country", "area", "area__province", "successor", "parent_organization", "locale")
+            .first()
+        )
+        org = translation or org
+    return org
+
+
+def location_visibility(location):
+    """A shelter is never public, whatever the row says (privacy rule 2)."""
+    if location.location_type == LocationType.SHELTER and location.visibility == Visibility.PUBLIC:
+        return Visibility.PARTNERS
+    return location.visibility
+
+
+def area_path(area):
+    """[district, province, country] names, most specific first, without repeats."""
+    if area is None:
+        return []
+    chain = [area, area.parent if area.kind == "commune" else None, area.province, area.country]
+    names = []
+    for item in chain:
+        if item is not None and item.name not in names:
+            names.append(item.name)
+    return names
+
+
+@dataclass
+class ContactView:
+    kind: str
+    pk: int
+    role: str
+    department: str
+    name: str
+    email: str
+    phone: str
+    phone_display: str
+    vcard_url: str
+
+
+@dataclass
+class LocationView:
+    pk: int
+    name: str
+    location_type: str
+    type_label: str
+    areas: list
+    country_code: str
+    address_shown: bool
+    hidden_note: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    directions: str = ""
+    accessibility: str = ""
+
+
+def _contact_view(contact, kind, tier, slug):
+    # A person's name is shown only inside a tier that holds it; a public contact is a role.
+    show_name = contact.visibility != Visibility.PUBLIC and can_see(tier, contact.visibility)
+    return ContactView(
+        kind=kind,
+        pk=contact.pk,
+        role=contact.role,
+        department=contact.department,
+        name=contact.name if show_name else "",
+        email=contact.email,
+        phone=contact.phone,
+        phone_display=contact.phone_display,
+        vcard_url=reverse("directory:contact_vcard", kwargs={"slug": slug, "kind": kind, "pk": contact.pk}),
+    )
+
+
+def _location_view(location, tier):
+    shown = can_see(tier, location_visibility(location))
+    view = LocationView(
+        pk=location.pk,
+        name=location.name,
+        location_type=location.location_type,
+        type_label=location.get_location_type_display(),
+        areas=area_path(location.area),
+        country_code=location.area.country_code if location.area_id else "",
+        address_shown=shown,
+    )
+    if not shown:
+        view.hidden_note = (
+            _("Address shared with partners only")
+            if location_visibility(location) == Visibility.PARTNERS
+            else _("Address not published")
+        )
+    else:
+        view.address = location.address
+        view.latitude, view.longitude = location.latitude, location.longitude
+        view.directions, view.accessibility = location.directions, location.accessibility
+    return view
+
+
+def _with_language_names(phones, language_names):
+    for phone in phones:
+        codes = [c.strip() for c in phone.languages.split(",") if c.strip()]
+        phone.language_list = [(code, language_names.get(code, code)) for code in codes]
+    return phones
+
+
+def _services(org, tier):
+    phones = visible(ServicePhone.objects.all(), tier)
+    contacts = visible(ServiceContact.objects.all(), tier)
+    qs = (
+        Service.objects.filter(live=True)
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch("term_links", queryset=ServiceTerm.objects.select_related("term")),
+            Prefetch("service_areas", queryset=ServiceArea.objects.select_related("area", "area__country")),
+            Prefetch("language_links", queryset=ServiceLanguage.objects.select_related("language")),
+            Prefetch("nationalities", queryset=ServiceNationality.objects.select_related("country")),
+            Prefetch("schedules", queryset=Schedule.objects.all()),
+            Prefetch("service_at_locations"),
+            Prefetch("phones", queryset=phones, to_attr="visible_phones"),
+            Prefetch("contacts", queryset=contacts, to_attr="visible_contacts"),
+        )
+    )
+    services = list(qs.filter(organization=org))
+    if not services and org.locale.language_code != Locale.get_default().language_code:
+        # A translated organization whose services are not translated yet: show the originals.
+        services = list(
+            qs.filter(organization__translation_key=org.translation_key, organization__live=True).filter(
+                organization__locale=Locale.get_default()
+            )
+        )
+    return services
+
+
+def organization_context(org, tier, slug):
+    """Everything the page, the vCard and the JSON may show to a viewer at `tier`."""
+    language_names = dict(Language.objects.values_list("code", "name_en"))
+    names = list(org.names.all())
+    services = _services(org, tier)
+    for service in services:
+        _with_language_names(service.visible_phones, language_names)
+        # Keep only the cut-down views: the raw contacts (with names) do not travel to templates.
+        raw_contacts = service.__dict__.pop("visible_contacts")
+        service.contact_views = [_contact_view(c, "service", tier, slug) for c in raw_contacts]
+        service.shown_email = service.email if can_see(tier, service.email_visibility) else ""
+        service.terms = [link.term for link in service.term_links.all()]
+    locations = [
+        _location_view(loc, tier)
+        for loc in Location.objects.filter(organization=org).select_related(
+            "area", "area__parent", "area__province", "area__country"
+        )
+    ]
+    phones = _with_language_names(
+        list(visible(OrganizationPhone.objects.filter(organization=org), tier)), language_names
+    )
+    contacts = visible(OrganizationContact.objects.filter(organization=org), tier)
+    successor = org.successor if org.successor_id and org.successor.live else None
+    parent = org.parent_organization if org.parent_organization_id and org.parent_organization.live else None
+    return {
+        "org": org,
+        "slug": slug,
+        "tier": tier,
+        "acronyms": [n for n in names if n.kind == NameKind.ACRONYM],
+        "aliases": [n for n in names if n.kind == NameKind.ALIAS],
+        "former_names": [n for n in names if n.kind == NameKind.FORMER],
+        "email": org.email if can_see(tier, org.email_visibility) else "",
+        "phones": phones,
+        "contacts": [_contact_view(c, "org", tier, slug) for c in contacts],
+        "locations": locations,
+        "services": services,
+        "successor": successor,
+        "parent": parent,
+        "predecessors": list(Organization.objects.filter(successor=org, live=True).order_by("name")),
+        "area_names": area_path(org.area) or area_path(org.country),
+        "vcard_url": reverse("directory:organization_vcard", kwargs={"slug": slug}),
+        "hsds_url": reverse("directory:organization_hsds", kwargs={"slug": slug}),
+    }
+
+
+@require_GET
 def organization_detail(request, slug):
-    raise NotImplementedError
+    org = get_published_organization(slug)
+    context = organization_context(org, viewer_tier(request.user), slug)
+    return render(request, "directory/organization_detail.html", context)
 
 
-def organization_hsds(request, slug):
-    raise NotImplementedError
+# -- HSDS 3.0 -----------------------------------------------------------------------------------
+# Open Referral ids are UUIDs: the organization's and services' translation keys, and for the
+# parts without one, a name-based UUID under the organization's key (stable across exports).
+# Keys of hidden data are left out entirely, not sent as null.

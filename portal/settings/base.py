@@ -163,6 +163,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # One INFO line per task run (Wagtail's reference index) drowns everything else.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

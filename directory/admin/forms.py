@@ -1,0 +1,163 @@
+"""Admin forms: the checks a model cannot make on its own, and narrower choices for editors.
+
+Most validation lives on the models (validators and ``clean()``) so that it applies to every
+path; the forms here add what needs the form (the slug clash within a locale, which the
+database constraint would otherwise turn into a server error) and filter choices.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.models import Locale
+
+from ..models import Area, AreaKind, Location, Organization, ServiceAtLocation
+
+
+class OrganizationAdminForm(WagtailAdminModelForm):
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            return slug
+        locale_id = self.instance.locale_id or Locale.get_default().pk
+        clash = Organization.objects.filter(locale_id=locale_id, slug=slug)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another organization in this language already uses the address /directory/%(slug)s/."),
+                params={"slug": slug},
+                code="slug_taken",
+            )
+        return slug
+
+
+def _location_label(location):
+    return f"{location.organization.name} – {location}"
+
+
+class ServiceAdminForm(WagtailAdminModelForm):
+    """Offers only the locations of the service's own organization (all of them on a new service,
+    labelled with the organization; ``ServiceAtLocation.clean`` rejects a mismatch)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        formset = self.formsets.get("service_at_locations")
+        if formset is None:
+            return
+        organization_id = self._posted_organization_id() or self.instance.organization_id
+        locations = Location.objects.select_related("organization", "area").order_by(
+            "organization__name", "sort_order", "name"
+        )
+        if organization_id:
+            locations = locations.filter(organization_id=organization_id)
+        base_form = formset.form
+        service = self.instance
+
+        class LocationChoiceForm(base_form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                field = self.fields.get("location")
+                if field is not None:
+                    field.queryset = locations
+                    field.label_from_instance = _location_label
+                # New rows have no service yet; ServiceAtLocation.clean() compares organizations.
+                if self.instance.service_id is None and not ServiceAtLocation.service.is_cached(
+                    self.instance
+                ):
+                    self.instance.service = service
+
+        # `formset.forms` is built lazily, so every form (and the empty template form) uses this class.
+        formset.form = LocationChoiceForm
+
+    def _posted_organization_id(self):
+        if not self.is_bound:
+            return None
+        value = self.data.get(self.add_prefix("organization"))
+        return int(value) if value and str(value).isdigit() else None
+
+
+def _filter_select(**attrs):
+    return forms.Select(attrs={"data-chooser-modal-search-filter": True, **attrs})
+
+
+class AreaChooserFilterForm(BaseFilterForm):
+    """Search and filters for the area chooser: 2,500 areas need more than pagination."""
+
+    q = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name in English or Khmer, or a code")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *AreaKind.choices],
+        widget=_filter_select(),
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        required=False,
+        queryset=Area.objects.countries().order_by("name_en"),
+        empty_label=_("All countries"),
+        widget=_filter_select(),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        kind = self.cleaned_data.get("kind")
+        if kind:
+            objects = objects.filter(kind=kind)
+        country = self.cleaned_data.get("country")
+        if country:
+            objects = objects.filter(country=country)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(
+                Q(name_en__icontains=query)
+                | Q(name_km__icontains=query)
+                | Q(key__iexact=query)
+                | Q(code__iexact=query)
+            )
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class TermChooserFilterForm(BaseFilterForm):
+    q = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Service type or code")}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(
+                Q(name_en__icontains=query) | Q(name_km__icontains=query) | Q(code__icontains=query)
+            )
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class LanguageChooserFilterForm(BaseFilterForm):
+    q = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Language or ISO code")}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(
+                Q(name_en__icontains=query) | Q(name_native__icontains=query) | Q(code__iexact=query)
+            )
+            self.is_searching = True
+            self.search_query = query
+        return objects

@@ -1,0 +1,414 @@
+"""Directory listing: read the GET filters, apply them, and count every facet.
+
+Facets and their GET parameters (each may repeat; OR within a facet, AND across facets):
+
+    country   country Area slug (ISO alpha-2, lower case)        organization level
+    province  province Area slug                                   organization level
+    q         free text (organization names, aliases, services)    organization level
+    type      taxonomy code; a top-level code includes its sub-codes  service level
+    group     target-group key from GROUPS below                   service level
+    language  Language.code                                        service level
+
+Service-level facets must all be met by the *same* live service, so "Shelter + children +
+marriage" finds a shelter that takes children, not an organization with a shelter for adults
+and a hotline for children. Facet counts follow the usual rule: a value's count is the number
+of organizations matching every *other* active filter plus that value.
+
+Only published data is searched and counted (live organizations, live services), and only
+fields that every viewer may see: tiered phones, contacts and addresses never feed a filter,
+so no count can reveal them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+
+from .models import (
+    AcceptingReferrals,
+    Area,
+    AreaKind,
+    Language,
+    Location,
+    Organization,
+    OrganizationName,
+    Service,
+    ServiceArea,
+    ServiceLanguage,
+    ServiceTerm,
+    TaxonomyTerm,
+)
+
+MAX_QUERY_LENGTH = 200  # characters of free text kept
+MAX_QUERY_WORDS = 8
+MAX_VALUES_PER_FACET = 40  # repeated parameters beyond this are ignored
+
+# Target groups: a small, stable vocabulary over the Service eligibility fields.
+GROUPS = [
+    ("women", _("Women and girls"), Q(serves_women=True)),
+    ("men", _("Men and boys (accepts male survivors)"), Q(serves_men=True)),
+    ("children", _("Children (under 18)"), Q(serves_children=True)),
+    ("adults", _("Adults"), Q(serves_adults=True)),
+    ("labour", _("Labour trafficking"), Q(trafficking_labour=True)),
+    ("sexual", _("Sexual exploitation"), Q(trafficking_sexual=True)),
+    ("marriage", _("Forced or brokered marriage"), Q(trafficking_marriage=True)),
+    ("begging", _("Child begging"), Q(trafficking_begging=True)),
+    ("migrants", _("Migrant workers and deportees"), Q(serves_migrants=True)),
+    ("accepting", _("Accepting referrals now"), Q(accepting_referrals=AcceptingReferrals.YES)),
+]
+GROUP_LABELS = {key: label for key, label, _q in GROUPS}
+GROUP_QS = {key: q for key, _label, q in GROUPS}
+
+FACETS = ["country", "province", "type", "group", "language"]
+FACET_LABELS = {
+    "country": _("Country"),
+    "province": _("Province"),
+    "type": _("Service type"),
+    "group": _("Who it serves"),
+    "language": _("Language"),
+    "q": _("Text"),
+}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list
+
+    @property
+    def selected_count(self):
+        return sum(1 for v in self.values if v.selected) + sum(
+            1 for v in self.values for c in v.children if c.selected
+        )
+
+
+def _param_list(params, name, normalise=str.strip):
+    values = []
+    for raw in params.getlist(name)[:MAX_VALUES_PER_FACET]:
+        value = normalise(raw[:80])
+        if value and value not in values:
+            values.append(value)
+    return values
+
+
+def _code_matches(code):
+    """A taxonomy code and everything beneath it: SHELTER matches SHELTER.SHORT."""
+    return Q(code=code) | Q(code__startswith=f"{code}.")
+
+
+class DirectorySearch:
+    """One listing request: validated filters, the filtered queryset and the facet counts."""
+
+    def __init__(self, params):
+        self.params = params
+        self.locale = Locale.get_default()
+        q = " ".join(params.get("q", "")[: MAX_QUERY_LENGTH * 2].split())[:MAX_QUERY_LENGTH]
+        self.q = q
+        self.words = q.split()[:MAX_QUERY_WORDS]
+        # Unknown values are dropped: a stale or mistyped link still works, it just filters less.
+        self.countries = list(
+            Area.objects.filter(
+                kind=AreaKind.COUNTRY, slug__in=_param_list(params, "country", lambda v: v.strip().lower())
+            )
+        )
+        self.provinces = list(
+            Area.objects.filter(
+                kind=AreaKind.PROVINCE, slug__in=_param_list(params, "province", lambda v: v.strip().lower())
+            ).select_related("country")
+        )
+        self.terms = list(
+            TaxonomyTerm.objects.filter(code__in=_param_list(params, "type", lambda v: v.strip().upper()))
+        )
+        self.groups = [g for g in _param_list(params, "group", lambda v: v.strip().lower()) if g in GROUP_QS]
+        self.languages = list(
+            Language.objects.filter(code__in=_param_list(params, "language", lambda v: v.strip().lower()))
+        )
+
+    # -- selections -------------------------------------------------------------------------
+    @property
+    def selected(self):
+        return {
+            "country": {a.slug for a in self.countries},
+            "province": {a.slug for a in self.provinces},
+            "type": {t.code for t in self.terms},
+            "group": set(self.groups),
+            "language": {lang.code for lang in self.languages},
+        }
+
+    @property
+    def is_filtered(self):
+        return bool(self.q or any(self.selected.values()))
+
+    # -- filters ----------------------------------------------------------------------------
+    def _org_filters(self, exclude=None):
+        filters = []
+        if self.countries and exclude != "country":
+            filters.append(Q(country__in=[a.pk for a in self.countries]))
+        if self.provinces and exclude != "province":
+            ids = [a.pk for a in self.provinces]
+            filters.append(
+                Q(area__province_id__in=ids)
+                | Q(pk__in=Location.objects.filter(area__province_id__in=ids).values("organization_id"))
+                | Q(
+                    pk__in=ServiceArea.objects.filter(area__province_id__in=ids, service__live=True).values(
+                        "service__organization_id"
+                    )
+                )
+                # A service for the whole country (a national hotline) serves every province in it.
+                | Q(
+                    pk__in=ServiceArea.objects.filter(
+                        area__kind=AreaKind.COUNTRY,
+                        area_id__in={a.country_id for a in self.provinces},
+                        service__live=True,
+                    ).values("service__organization_id")
+                )
+            )
+        for word in self.words:
+            services = Service.objects.filter(live=True).filter(
+                Q(name__icontains=word) | Q(description__icontains=word)
+            )
+            # Names of live translations count too: a Khmer name finds the organization.
+            translations = Organization.objects.filter(live=True, name__icontains=word).exclude(
+                locale=self.locale
+            )
+            filters.append(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(translation_key__in=translations.values("translation_key"))
+                | Q(pk__in=OrganizationName.objects.filter(name__icontains=word).values("organization_id"))
+                | Q(pk__in=services.values("organization_id"))
+                | Q(area__name_en__icontains=word)
+                | Q(area__name_km__icontains=word)
+                | Q(area__province__name_en__icontains=word)
+                | Q(area__province__name_km__icontains=word)
+            )
+        return filters
+
+    def service_q(self, exclude=None):
+        """Conditions one live service must meet (the service-level facets)."""
+        q = Q()
+        if self.terms and exclude != "type":
+            codes = Q()
+            for term in self.terms:
+                codes |= _code_matches(term.code)
+            term_ids = TaxonomyTerm.objects.filter(codes).values("pk")
+            q &= Q(pk__in=ServiceTerm.objects.filter(term__in=term_ids).values("service_id"))
+        if self.groups and exclude != "group":
+            groups = Q()
+            for key in self.groups:
+                groups |= GROUP_QS[key]
+            q &= groups
+        if self.languages and exclude != "language":
+            q &= Q(
+                pk__in=ServiceLanguage.objects.filter(
+                    language__in=[lang.pk for lang in self.languages]
+                ).values("service_id")
+            )
+        return q
+
+    def published(self):
+        return Organization.objects.filter(live=True, locale=self.locale)
+
+    def organizations(self, exclude=None):
+        qs = self.published().filter(*self._org_filters(exclude))
+        service_q = self.service_q(exclude)
+        if service_q:
+            qs = qs.filter(Exists(Service.objects.filter(service_q, organization=OuterRef("pk"), live=True)))
+        return qs
+
+    def services(self, exclude=None):
+        """Live services of organizations that pass the organization-level filters."""
+        orgs = self.published().filter(*self._org_filters())
+        return Service.objects.filter(self.service_q(exclude), live=True, organization__in=orgs)
+
+    def results(self):
+        """The filtered organizations, ready to page through and show (no N+1)."""
+        services = (
+            Service.objects.filter(self.service_q(), live=True)
+            .order_by("name", "pk")
+            .prefetch_related(Prefetch("term_links", queryset=ServiceTerm.objects.select_related("term")))
+        )
+        return (
+            self.organizations()
+            .select_related("country", "area", "area__province", "successor")
+            .prefetch_related("names", Prefetch("services", queryset=services, to_attr="matching_services"))
+            .order_by("name", "pk")
+        )
+
+    # -- facets -----------------------------------------------------------------------------
+    def facets(self):
+        return [
+            self._country_facet(),
+            self._province_facet(),
+            self._type_facet(),
+            self._group_facet(),
+            self._language_facet(),
+        ]
+
+    def _area_labels(self, ids):
+        return {a.pk: a for a in Area.objects.filter(pk__in=ids).select_related("country")}
+
+    def _country_facet(self):
+        rows = self.organizations(exclude="country").order_by().values("country_id").annotate(n=Count("pk"))
+        counts = {r["country_id"]: r["n"] for r in rows}
+        selected_ids = {a.pk for a in self.countries}
+        areas = self._area_labels(set(counts) | selected_ids)
+        values = [
+            FacetValue(areas[pk].slug, areas[pk].name, counts.get(pk, 0), pk in selected_ids)
+            for pk in areas
+            if counts.get(pk) or pk in selected_ids
+        ]
+        values.sort(key=lambda v: (v.value != "kh", str(v.label).lower()))
+        return Facet("country", FACET_LABELS["country"], values)
+
+    def _province_facet(self):
+        orgs = self.organizations(exclude="province")
+        org_ids = defaultdict(set)
+        pairs = [
+            orgs.filter(area__province__isnull=False).values_list("pk", "area__province_id"),
+            Location.objects.filter(organization__in=orgs, area__province__isnull=False).values_list(
+                "organization_id", "area__province_id"
+            ),
+            ServiceArea.objects.filter(
+                service__live=True, service__organization__in=orgs, area__province__isnull=False
+            ).values_list("service__organization_id", "area__province_id"),
+        ]
+        for rows in pairs:
+            for org_id, province_id in rows:
+                org_ids[province_id].add(org_id)
+        # Nationwide services count in every province of their country.
+        nationwide = ServiceArea.objects.filter(
+            service__live=True, service__organization__in=orgs, area__kind=AreaKind.COUNTRY
+        ).values_list("service__organization_id", "area_id")
+        by_country = defaultdict(set)
+        for org_id, country_id in nationwide:
+            by_country[country_id].add(org_id)
+        if by_country:
+            provinces = Area.objects.filter(kind=AreaKind.PROVINCE, country_id__in=by_country)
+            for province_id, country_id in provinces.values_list("pk", "country_id"):
+                org_ids[province_id] |= by_country[country_id]
+        selected_ids = {a.pk for a in self.provinces}
+        areas = self._area_labels(set(org_ids) | selected_ids)
+        rows = []
+        for pk, area in areas.items():
+            count = len(org_ids.get(pk, ()))
+            if not (count or pk in selected_ids):
+                continue
+            foreign = area.country_code != "KH"  # Cambodian provinces first, then the rest by country
+            label = f"{area.name} ({area.country.name})" if foreign else area.name
+            rows.append(
+                ((foreign, str(label).lower()), FacetValue(area.slug, label, count, pk in selected_ids))
+            )
+        rows.sort(key=lambda row: row[0])
+        return Facet("province", FACET_LABELS["province"], [value for _key, value in rows])
+
+    def _type_facet(self):
+        rows = (
+            ServiceTerm.objects.filter(service__in=self.services(exclude="type"))
+            .values_list("service__organization_id", "term__code")
+            .distinct()
+        )
+        org_ids = defaultdict(set)
+        for org_id, code in rows:
+            parts = code.split(".")
+            for depth in range(1, len(parts) + 1):  # credit the term and each ancestor
+                org_ids[".".join(parts[:depth])].add(org_id)
+        selected = {t.code for t in self.terms}
+        open_tops = {code.split(".")[0] for code in selected}
+        terms = list(TaxonomyTerm.objects.all())
+        values = []
+        for top in (t for t in terms if t.parent_id is None):
+            count = len(org_ids.get(top.code, ()))
+            children = []
+            if top.code in open_tops:
+                for child in (t for t in terms if t.parent_id == top.pk):
+                    n = len(org_ids.get(child.code, ()))
+                    if n or child.code in selected:
+                        children.append(FacetValue(child.code, child.name, n, child.code in selected))
+                children.sort(key=lambda v: str(v.label).lower())
+            if count or top.code in selected or children:
+                values.append(FacetValue(top.code, top.name, count, top.code in selected, children))
+        values.sort(key=lambda v: str(v.label).lower())
+        return Facet("type", FACET_LABELS["type"], values)
+
+    def _group_facet(self):
+        counts = self.services(exclude="group").aggregate(
+            **{key: Count("organization_id", distinct=True, filter=q) for key, q in GROUP_QS.items()}
+        )
+        values = [
+            FacetValue(key, label, counts[key] or 0, key in self.groups)
+            for key, label, _q in GROUPS
+            if counts[key] or key in self.groups
+        ]
+        return Facet("group", FACET_LABELS["group"], values)
+
+    def _language_facet(self):
+        rows = (
+            ServiceLanguage.objects.filter(service__in=self.services(exclude="language"))
+            .values_list("service__organization_id", "language_id")
+            .distinct()
+        )
+        org_ids = defaultdict(set)
+        for org_id, language_id in rows:
+            org_ids[language_id].add(org_id)
+        selected_ids = {lang.pk for lang in self.languages}
+        values = [
+            FacetValue(lang.code, lang.name_en, len(org_ids.get(lang.pk, ())), lang.pk in selected_ids)
+            for lang in Language.objects.filter(pk__in=set(org_ids) | selected_ids)
+        ]
+        values.sort(key=lambda v: (-v.count, str(v.label).lower()))
+        return Facet("language", FACET_LABELS["language"], values)
+
+    # -- links ------------------------------------------------------------------------------
+    def url_params(self):
+        """The canonical, validated parameters of this search (for links and round trips)."""
+        params = []
+        if self.q:
+            params.append(("q", self.q))
+        params += [("country", a.slug) for a in self.countries]
+        params += [("province", a.slug) for a in self.provinces]
+        params += [("type", t.code) for t in self.terms]
+        params += [("group", g) for g in self.groups]
+        params += [("language", lang.code) for lang in self.languages]
+        return params
+
+    def query_string(self, without=None, **extra):
+        """A link to the listing with these filters, less `without` (key, value), plus `extra`."""
+        params = [p for p in self.url_params() if p != without]
+        params += [(k, v) for k, v in extra.items() if v is not None]
+        path = reverse("directory:index")
+        return f"{path}?{urlencode(params)}" if params else path
+
+    def active_filters(self):
+        """[(facet label, value label, link without it)] for the "active filters" list."""
+        labels = {
+            "country": {a.slug: a.name for a in self.countries},
+            "province": {a.slug: a.name for a in self.provinces},
+            "type": {t.code: t.name for t in self.terms},
+            "group": {g: GROUP_LABELS[g] for g in self.groups},
+            "language": {lang.code: lang.name_en for lang in self.languages},
+        }
+        active = []
+        if self.q:
+            active.append(("q", FACET_LABELS["q"], self.q, self.query_string(without=("q", self.q))))
+        for key, value in self.url_params():
+            if key == "q":
+                continue
+            active.append(
+                (key, FACET_LABELS[key], labels[key][value], self.query_string(without=(key, value)))
+            )
+        return active

@@ -1,0 +1,192 @@
+"""Open Referral HSDS 3.0 JSON of one organization, filtered by the viewer's tier exactly like
+the HTML page: what the viewer may not see is left out entirely, not nulled."""
+
+import uuid
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ..models import LocationType
+from ..visibility import viewer_tier
+from .detail import get_published_organization, organization_context
+
+
+def _uuid(org, kind, pk):
+    return str(uuid.uuid5(org.translation_key, f"{kind}:{pk}"))
+
+
+def _term_uuid(term):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:mekong-protection-services:{term.code}"))
+
+
+def _hsds_languages(org, owner, pairs):
+    return [{"id": _uuid(org, f"{owner}-language", code), "name": name, "code": code} for code, name in pairs]
+
+
+def _hsds_phone(org, phone, kind):
+    data = {"id": _uuid(org, f"{kind}-phone", phone.pk), "number": phone.number or "", "type": phone.channel}
+    if phone.extension:
+        data["extension"] = int(phone.extension)
+    if phone.description:
+        data["description"] = phone.description
+    if phone.language_list:
+        data["languages"] = _hsds_languages(org, f"{kind}-phone-{phone.pk}", phone.language_list)
+    return data
+
+
+def _hsds_contact(org, contact):
+    data = {"id": _uuid(org, f"{contact.kind}-contact", contact.pk), "title": contact.role}
+    for key, value in (("name", contact.name), ("department", contact.department), ("email", contact.email)):
+        if value:
+            data[key] = value
+    if contact.phone:
+        data["phones"] = [
+            {"id": _uuid(org, f"{contact.kind}-contact-phone", contact.pk), "number": contact.phone}
+        ]
+    return data
+
+
+def _hsds_schedule(org, schedule):
+    data = {
+        "id": _uuid(org, "schedule", schedule.pk),
+        "freq": "WEEKLY",
+        "byday": schedule.weekday or "MO,TU,WE,TH,FR,SA,SU",
+        "timezone": 7,  # Indochina Time (UTC+7); HSDS expects the UTC offset
+    }
+    if schedule.open_24h:
+        data.update(opens_at="00:00:00", closes_at="23:59:59", description="Open 24 hours")
+    else:
+        if schedule.opens_at:
+            data["opens_at"] = schedule.opens_at.isoformat()
+        if schedule.closes_at:
+            data["closes_at"] = schedule.closes_at.isoformat()
+    if schedule.note:
+        data["notes"] = schedule.note
+    return data
+
+
+def _hsds_service(org, service):
+    data = {
+        "id": str(service.translation_key),
+        "organization_id": str(org.translation_key),
+        "name": service.name,
+        "status": service.status,
+        "description": service.description,
+        "phones": [_hsds_phone(org, p, "service") for p in service.visible_phones],
+        "contacts": [_hsds_contact(org, c) for c in service.contact_views],
+        "schedules": [_hsds_schedule(org, s) for s in service.schedules.all()],
+        "service_areas": [
+            {"id": _uuid(org, "service-area", a.pk), "name": a.area.name, "description": a.note}
+            for a in service.service_areas.all()
+        ],
+        "languages": _hsds_languages(
+            org,
+            f"service-{service.pk}",
+            [(lk.language.code, lk.language.name_en) for lk in service.language_links.all()],
+        ),
+        "service_at_locations": [
+            {
+                "id": _uuid(org, "service-at-location", link.pk),
+                "location_id": _uuid(org, "location", link.location_id),
+            }
+            for link in service.service_at_locations.all()
+        ],
+        "attributes": [
+            {
+                "id": _uuid(org, f"service-{service.pk}-term", term.pk),
+                "link_id": str(service.translation_key),
+                "link_entity": "service",
+                "link_type": "service_type",
+                "taxonomy_term_id": _term_uuid(term),
+                "taxonomy_term": {
+                    "id": _term_uuid(term),
+                    "code": term.code,
+                    "name": term.name_en,
+                    "description": term.description,
+                    "taxonomy": term.taxonomy,
+                },
+            }
+            for term in service.terms
+        ],
+    }
+    optional = {
+        "url": service.url,
+        "email": service.shown_email,
+        "interpretation_services": service.interpretation_services,
+        "application_process": service.application_process,
+        "fees_description": service.fees_description,
+        "eligibility_description": service.eligibility_description,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "alert": service.alert,
+        "assured_date": service.last_verified.isoformat() if service.last_verified else None,
+        "last_modified": service.updated_at.isoformat() if service.updated_at else None,
+    }
+    data.update({k: v for k, v in optional.items() if v not in ("", None)})
+    return data
+
+
+def _hsds_location(org, loc):
+    data = {
+        "id": _uuid(org, "location", loc.pk),
+        "location_type": "virtual" if loc.location_type == LocationType.VIRTUAL else "physical",
+        "name": loc.name,
+        "description": ", ".join(str(n) for n in loc.areas),
+    }
+    if loc.address_shown:
+        if loc.latitude is not None and loc.longitude is not None:
+            data["latitude"], data["longitude"] = loc.latitude, loc.longitude
+        if loc.address:
+            areas = list(loc.areas)
+            data["addresses"] = [
+                {
+                    "id": _uuid(org, "address", loc.pk),
+                    "address_1": loc.address,
+                    "city": str(areas[0]) if len(areas) > 2 else "",
+                    "state_province": str(areas[-2]) if len(areas) > 1 else "",
+                    "postal_code": "",
+                    "country": loc.country_code,
+                    "address_type": "physical",
+                }
+            ]
+        if loc.directions:
+            data["transportation"] = loc.directions
+    return data
+
+
+def organization_as_hsds(context, request):
+    org = context["org"]
+    data = {
+        "id": str(org.translation_key),
+        "name": org.name,
+        "description": org.description,
+        "uri": request.build_absolute_uri(
+            reverse("directory:organization", kwargs={"slug": context["slug"]})
+        ),
+    }
+    alternates = [n.name for n in context["acronyms"] + context["aliases"]]
+    if alternates:
+        data["alternate_name"] = alternates[0]
+    if context["email"]:
+        data["email"] = context["email"]
+    if org.website:
+        data["website"] = org.website
+    if context["parent"]:
+        data["parent_organization_id"] = str(context["parent"].translation_key)
+    data["phones"] = [_hsds_phone(org, p, "org") for p in context["phones"]]
+    data["contacts"] = [_hsds_contact(org, c) for c in context["contacts"]]
+    data["locations"] = [_hsds_location(org, loc) for loc in context["locations"]]
+    data["services"] = [_hsds_service(org, s) for s in context["services"]]
+    return data
+
+
+@require_GET
+def organization_hsds(request, slug):
+    org = get_published_organization(slug)
+    context = organization_context(org, viewer_tier(request.user), slug)
+    response = JsonResponse(
+        organization_as_hsds(context, request), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Vary"] = "Cookie, Accept-Language"
+    return response

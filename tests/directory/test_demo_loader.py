@@ -1,0 +1,374 @@
+"""The demo directory: 150 organizations from the evaluation reports, loaded safely and idempotently.
+
+The full load runs once for this module inside a transaction that is rolled back afterwards, so
+other test modules never see demo data. Each test still runs in its own savepoint (`db`).
+"""
+
+import builtins
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.validators import EmailValidator
+from django.db import transaction
+
+from directory.demo import loader
+from directory.models import (
+    Location,
+    Organization,
+    OrganizationContact,
+    OrganizationName,
+    OrganizationPhone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceContact,
+    ServiceLanguage,
+    ServicePhone,
+    ServiceTerm,
+)
+
+pytestmark = pytest.mark.django_db
+
+MOSVY = "ministry-of-social-affairs-veterans-and-youth-rehabilitation"
+EXAMPLE_ORG = re.compile(r"@([a-z0-9-]+\.)*example\.org$")
+PROJECT_DIR = Path(settings.BASE_DIR).resolve()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Load the demo data once; record every file Python opens while loading."""
+    opened = []
+    real_open = builtins.open
+
+    def recording_open(file, *args, **kwargs):
+        opened.append(Path(file).resolve() if isinstance(file, (str, Path)) else file)
+        return real_open(file, *args, **kwargs)
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            builtins.open = recording_open
+            try:
+                # Wagtail's reference index is left out here (half the time); setup_portal's test covers it.
+                counts = loader.load_demo(update_reference_index=False)
+            finally:
+                builtins.open = real_open
+            yield {"counts": counts, "opened": opened}
+            transaction.set_rollback(True)
+
+
+def table_counts():
+    models = [
+        Organization,
+        OrganizationName,
+        OrganizationContact,
+        OrganizationPhone,
+        Location,
+        Service,
+        ServiceTerm,
+        ServiceArea,
+        ServiceLanguage,
+        ServicePhone,
+        ServiceContact,
+        ServiceAtLocation,
+    ]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def org(slug):
+    return Organization.objects.get(slug=slug)
+
+
+def codes(service):
+    return sorted(link.term.code for link in service.term_links.select_related("term"))
+
+
+# --- the fixture belongs to the project --------------------------------------------------------
+
+
+def test_fixture_lives_inside_the_project():
+    fixture = loader.FIXTURE.resolve()
+    assert fixture.is_relative_to(PROJECT_DIR / "directory" / "demo")
+    assert fixture.exists()
+    assert "shared" not in fixture.relative_to(PROJECT_DIR).parts
+
+
+def test_loader_reads_only_project_files(demo):
+    paths = [p for p in demo["opened"] if isinstance(p, Path)]
+    assert loader.FIXTURE.resolve() in paths
+    library = Path(sys.prefix).resolve()
+    outside = [p for p in paths if not (p.is_relative_to(PROJECT_DIR) or p.is_relative_to(library))]
+    assert outside == []
+
+
+def test_fixture_has_150_records_with_unique_short_slugs():
+    records = loader.fixture_records()
+    assert len(records) == 150
+    slugs = [r["slug"] for r in records]
+    assert len(set(slugs)) == 150
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) and len(s) <= 60 for s in slugs)
+
+
+# --- what is loaded ------------------------------------------------------------------------------
+
+
+def test_loads_150_published_demo_organizations(demo):
+    assert demo["counts"]["organizations"]["created"] == 150
+    orgs = Organization.objects.all()
+    assert orgs.count() == 150
+    assert not orgs.filter(is_demo=False).exists()
+    assert not orgs.filter(live=False).exists()
+    assert not orgs.filter(first_published_at__isnull=True).exists()
+    assert not orgs.filter(last_verified__isnull=False).exists()
+    assert not orgs.exclude(website="").exists()
+
+
+def test_every_organization_has_demo_services_matching_its_codes(demo):
+    services = Service.objects.all()
+    assert services.count() >= 300
+    assert not services.filter(is_demo=False).exists()
+    assert not services.filter(live=False).exists()
+    for record in loader.fixture_records():
+        o = org(record["slug"])
+        loaded = [code for s in o.services.all() for code in codes(s)]
+        # Each code exactly once; a top-level code stands for itself when no sub-type is known.
+        assert sorted(loaded) == sorted(record["services"]), record["slug"]
+        for service in o.services.all():
+            assert len({code.split(".")[0] for code in codes(service)}) == 1, service
+
+
+def test_shelter_codes_grouped_into_one_service(demo):
+    shelters = org("ban-kredtrakarn-protection-occupational-development-centre").services.filter(
+        name="Shelter"
+    )
+    assert shelters.count() == 1
+    assert codes(shelters.get()) == ["SHELTER.LONG", "SHELTER.SHORT"]
+
+
+def test_poipet_transit_centre(demo):
+    ptc = org("poipet-transit-centre-mosvy")
+    assert ptc.name == "Poipet Transit Centre (MoSVY)"
+    assert ptc.area.key == "KH:0110"  # Paoy Paet (Poipet) district
+    assert ptc.area.province.key == "KH:01"
+    transit = [s for s in ptc.services.all() if "RECEPT.TRANSIT" in codes(s)]
+    assert len(transit) == 1
+    assert [a.area.key for a in transit[0].service_areas.all()] == ["KH:01"]
+    assert ptc.parent_organization.slug == MOSVY
+    # The municipal centre of the same name stays a separate organization (never merge).
+    municipal = org("poi-pet-transit-centre-municipal-planned-2018")
+    assert municipal.pk != ptc.pk
+
+
+def test_mosvy_former_names(demo):
+    names = {(n.name, n.kind) for n in org(MOSVY).names.all()}
+    assert ("MOSALVY", "former") in names
+    assert ("MOSLAVY", "misspelling") in names
+    assert (
+        "Ministry of Social Affairs, Labour, Vocational Training and Youth Rehabilitation",
+        "former",
+    ) in names
+    assert org(MOSVY).acronyms[0] == "MoSVY"  # preferred acronym first
+
+
+def test_mowa_former_names(demo):
+    mowa = org("ministry-of-womens-affairs")
+    assert ("MWVA", "former") in {(n.name, n.kind) for n in mowa.names.all()}
+    assert mowa.acronyms == ["MoWA", "MOWA"]
+    office = org("mowa-counter-trafficking-office")
+    assert [n.name for n in office.former_names] == ["MWVA Counter-Trafficking Office"]
+
+
+def test_source_typo_acronym_is_a_misspelling(demo):
+    dsdw = org("department-of-social-development-and-welfare-thailand")
+    assert dsdw.acronyms == ["DSDW"]
+    assert dsdw.names.get(name="DSWD").kind == "misspelling"
+
+
+def test_places_are_mapped_to_gazetteer_areas(demo):
+    assert org("job-centre-siem-reap").area.key == "KH:17"
+    assert org("kseth-training-centre").area.key == "KH:2002"  # Kampong Ro district, Svay Rieng
+    assert org("royal-embassy-of-cambodia-in-bangkok").area.key == "TH:TH-10"
+    assert org("royal-embassy-of-cambodia-in-beijing").area.key == "CN:CN-BJ"
+    assert org("royal-consulate-general-of-cambodia-in-nanning").area.key == "CN:CN-GX"
+    assert org("iom-viet-nam").area.key == "VN:VN-HN"
+    garden = org("garden-of-hope-cambodia")
+    assert garden.country.key == "KH" and garden.area is None
+    assert org("iom-headquarters").country.key == "CH" and org("iom-headquarters").area is None
+    assert org("liberty-shared").country.key == "HK"
+    for o in Organization.objects.filter(area__isnull=False).select_related("area", "country"):
+        assert o.area.country_id == o.country_id, o.slug
+
+
+def test_multi_place_services_cover_every_listed_province(demo):
+    cwcc = org("cambodian-womens-crisis-center")
+    assert cwcc.area.key == "KH:12"
+    for service in cwcc.services.all():
+        assert sorted(a.area.key for a in service.service_areas.all()) == ["KH:12", "KH:17"]
+    district_offices = org("district-offices-social-affairs-veterans-youth")
+    keys = {a.area.key for s in district_offices.services.all() for a in s.service_areas.all()}
+    assert keys == {"KH:22", "KH:17", "KH:02", "KH:01", "KH:08", "KH:03"}
+
+
+def test_unverified_markers_become_notes(demo):
+    assert not Organization.objects.filter(name__icontains="unverified").exists()
+    cwcc = org("cambodian-womens-crisis-center")
+    assert cwcc.name == "Cambodian Women's Crisis Center"
+    assert "not confirmed" in cwcc.description
+    apnsw = org("asia-pacific-network-of-sex-workers")
+    assert "Location as recorded in the sources: Bangkok (unverified)." in apnsw.description
+    assert apnsw.last_verified is None
+
+
+def test_languages_follow_the_country(demo):
+    for service in org(MOSVY).services.all():
+        assert {link.language.code for link in service.language_links.all()} == {"km", "en"}
+    for service in org("foundation-for-women").services.all():
+        assert {link.language.code for link in service.language_links.all()} == {"th", "en"}
+    for service in org("royal-embassy-of-cambodia-in-hanoi").services.all():
+        assert {link.language.code for link in service.language_links.all()} == {"vi", "km", "en"}
+
+
+# --- privacy -------------------------------------------------------------------------------------
+
+
+def test_no_phone_number_anywhere(demo):
+    assert ServicePhone.objects.exists()
+    assert not ServicePhone.objects.exclude(number="").exists()
+    assert not OrganizationPhone.objects.exclude(number="").exists()
+    assert not OrganizationContact.objects.exclude(phone="").exists()
+    assert not ServiceContact.objects.exclude(phone="").exists()
+
+
+def test_hotlines_have_an_unverified_empty_number(demo):
+    hotline_services = Service.objects.filter(term_links__term__code__startswith="HELP").distinct()
+    assert hotline_services.count() >= 3
+    for service in hotline_services:
+        phone = service.phones.get()
+        assert (phone.number, phone.channel, phone.visibility) == ("", "hotline", "public")
+        assert phone.verified_on is None
+        assert not phone.is_verified
+        assert str(phone) == "number not yet verified"
+
+
+def test_every_email_is_under_example_org(demo):
+    emails = [
+        *Organization.objects.values_list("email", flat=True),
+        *OrganizationContact.objects.values_list("email", flat=True),
+        *Service.objects.values_list("email", flat=True),
+        *ServiceContact.objects.values_list("email", flat=True),
+    ]
+    emails = [e for e in emails if e]
+    assert len(emails) >= 150
+    validate = EmailValidator()
+    for email in emails:
+        assert EXAMPLE_ORG.search(email), email
+        validate(email)
+    assert org(MOSVY).email == f"info@{MOSVY}.example.org"
+    assert org(MOSVY).email_visibility == "public"
+
+
+def test_shelters_have_a_partners_only_location_without_coordinates(demo):
+    shelter_services = Service.objects.filter(term_links__term__code__startswith="SHELTER").distinct()
+    assert shelter_services.count() >= 10
+    for service in shelter_services:
+        locations = [sal.location for sal in service.service_at_locations.all()]
+        assert len(locations) == 1, service
+        location = locations[0]
+        assert location.location_type == "shelter"
+        assert location.visibility == "partners"
+        assert location.organization_id == service.organization_id
+        assert location.area_id in (service.organization.area_id, service.organization.country_id)
+        location.full_clean()
+    assert not Location.objects.filter(latitude__isnull=False).exists()
+    assert not Location.objects.filter(longitude__isnull=False).exists()
+    assert set(Location.objects.values_list("address", flat=True)) == {loader.SHELTER_ADDRESS}
+    assert not Location.objects.filter(visibility="public").exists()
+
+
+def test_shelter_eligibility_rules(demo):
+    boys = org("ban-phumivet-boys-home").services.get()
+    assert (boys.serves_men, boys.serves_women, boys.serves_adults) == (True, False, False)
+    cwcc_shelter = org("cambodian-womens-crisis-center").services.get(term_links__term__code="SHELTER.SHORT")
+    assert (cwcc_shelter.serves_women, cwcc_shelter.serves_men) == (True, False)
+    # No exploitation type is claimed that the role summary does not name.
+    for service in Service.objects.exclude(term_links__term__code__startswith="SHELTER"):
+        assert service.trafficking_types == []
+
+
+def test_contacts_demonstrate_the_tiers_without_names(demo):
+    contacts = OrganizationContact.objects.all()
+    assert contacts.filter(visibility="partners", role="Duty officer").count() >= 5
+    assert contacts.filter(visibility="restricted").count() >= 3
+    assert not contacts.filter(visibility="public").exists()
+    assert not contacts.exclude(name="").exists()
+    duty = org(MOSVY).contacts.get(role="Duty officer")
+    assert duty.email == f"duty@{MOSVY}.example.org"
+
+
+def test_everything_passes_model_validation(demo):
+    for o in Organization.objects.all():
+        o.full_clean(validate_unique=False, validate_constraints=False)
+    for s in Service.objects.all():
+        s.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_successor_link(demo):
+    mrc = org("migrant-resource-centre-poi-pet")
+    assert mrc.successor.slug == "poi-pet-transit-centre-municipal-planned-2018"
+    assert "Not confirmed" in mrc.successor_note
+    assert mrc.status == "active"
+
+
+# --- idempotency and safety ----------------------------------------------------------------------
+
+
+def test_second_run_creates_and_changes_nothing(demo):
+    before = table_counts()
+    pks = set(Organization.objects.values_list("pk", flat=True))
+    service_pks = set(Service.objects.values_list("pk", flat=True))
+    assert loader.load_demo() == {}
+    assert table_counts() == before
+    assert set(Organization.objects.values_list("pk", flat=True)) == pks
+    assert set(Service.objects.values_list("pk", flat=True)) == service_pks
+
+
+def test_rerun_repairs_edited_demo_rows(demo):
+    mosvy = org(MOSVY)
+    mosvy.name = "Edited"
+    mosvy.save()
+    mosvy.names.filter(name="MOSALVY").delete()
+    counts = loader.load_demo()
+    assert counts["organizations"] == {"created": 0, "updated": 1, "deleted": 0}
+    assert counts["names"]["created"] == 1
+    assert org(MOSVY).name == "Ministry of Social Affairs, Veterans and Youth Rehabilitation"
+    assert org(MOSVY).names.filter(name="MOSALVY", kind="former").exists()
+
+
+def test_real_organization_with_the_same_slug_is_never_overwritten(demo):
+    mosvy = org(MOSVY)
+    mosvy.is_demo = False
+    mosvy.name = "MoSVY (real entry)"
+    mosvy.save()
+    loader.load_demo()
+    mosvy.refresh_from_db()
+    assert mosvy.name == "MoSVY (real entry)"
+    assert not mosvy.is_demo
+
+
+def test_load_is_all_or_nothing(demo, monkeypatch):
+    records = loader.fixture_records()[:3]
+    for i, record in enumerate(records):
+        record["slug"] = f"rollback-probe-{i}"
+    records[-1] = {**records[-1], "area": "KH:99"}  # no such province
+    monkeypatch.setattr(loader, "fixture_records", lambda: json.loads(json.dumps(records)))
+    with pytest.raises(loader.DemoDataError, match="KH:99"):
+        loader.load_demo()
+    assert not Organization.objects.filter(slug__startswith="rollback-probe").exists()
+
+    records[-1] = {**records[-1], "area": "KH:12", "org_type": "no_such_type"}
+    with pytest.raises(Exception):  # noqa: B017 - any validation error will do
+        loader.load_demo()
+    assert not Organization.objects.filter(slug__startswith="rollback-probe").exists()
