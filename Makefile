@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+MO := portal/locale/km/LC_MESSAGES/django.mo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -17,7 +18,11 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
+
+# Khmer interface strings (gettext's msgfmt ships with Debian's base image).
+$(MO): portal/locale/km/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
 
 ## Set up (venv, migrate SQLite, reference + demo data once, admin account) and serve on :8000.
 run: install

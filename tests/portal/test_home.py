@@ -23,3 +23,13 @@ def test_khmer_interface_can_be_chosen(client):
     response = client.post("/i18n/setlang/", {"language": "km", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert '<html lang="km">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_khmer_interface_translates_the_directory_and_demo_banner(client, make_org):
+    make_org("Demo Org", is_demo=True)
+    client.post("/i18n/setlang/", {"language": "km", "next": "/"})
+    html = client.get("/directory/").content.decode()
+    assert "ទិន្នន័យសាកល្បង មិនមែនសម្រាប់ការបញ្ជូនទេ។" in html  # demo banner
+    assert "អនុវត្តតម្រង" in html  # "Apply filters"
+    assert "Apply filters" not in html
