@@ -113,23 +113,27 @@ def validate_coordinates(latitude, longitude, country_code):
         return errors
     if latitude is None:
         return errors
+    bounds = COUNTRY_BOUNDS.get(country_code or "")
+    if bounds:
+        south, west, north, east = bounds
+        if south <= longitude <= north and west <= latitude <= east:
+            errors["latitude"] = _(
+                "Latitude and longitude look swapped: (%(lat)s, %(lng)s) would be in %(country)s "
+                "the other way round."
+            ) % {"lat": latitude, "lng": longitude, "country": country_code}
+            return errors
     if not -90 <= latitude <= 90:
         errors["latitude"] = _("Latitude must be between -90 and 90.")
     if not -180 <= longitude <= 180:
         errors["longitude"] = _("Longitude must be between -180 and 180.")
     if errors:
         return errors
-    bounds = COUNTRY_BOUNDS.get(country_code or "")
     if bounds:
         south, west, north, east = bounds
         if not (south <= latitude <= north and west <= longitude <= east):
-            hint = ""
-            if south <= longitude <= north and west <= latitude <= east:
-                hint = " " + str(_("Latitude and longitude look swapped."))
-            errors["latitude"] = _("This point (%(lat)s, %(lng)s) is outside %(country)s.%(hint)s") % {
+            errors["latitude"] = _("This point (%(lat)s, %(lng)s) is outside %(country)s.") % {
                 "lat": latitude,
                 "lng": longitude,
                 "country": country_code,
-                "hint": hint,
             }
     return errors

@@ -3,8 +3,10 @@
 import itertools
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.models import Locale
 
 from directory.models import (
@@ -23,6 +25,14 @@ from directory.models import (
 )
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """LocaleMiddleware leaves the last request's language active in the thread; reset it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Services (HSDS service) with eligibility, capacity, schedules and where they are offered."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,9 +200,11 @@ class ServiceAtLocation(Orderable):
 
     def clean(self):
         super().clean()
-        if self.location_id and self.service.organization_id and (
-            self.location.organization_id != self.service.organization_id
-        ):
+        try:
+            organization_id = self.service.organization_id
+        except ObjectDoesNotExist:  # a new inline row before its service is attached
+            organization_id = None
+        if self.location_id and organization_id and self.location.organization_id != organization_id:
             raise ValidationError({"location": _("Choose a location of this service's organization.")})
 
 

@@ -616,7 +616,7 @@ INVALID_ORGANIZATION_INPUT = [
         {},
         [("locations", {"name": "Office", "area": PHNOM_PENH, "latitude": 104.92, "longitude": 11.55})],
         "locations-0-latitude",
-        "between -90 and 90",
+        "look swapped",
         id="lat-lng-swapped-in-cambodia",
     ),
     pytest.param(

@@ -196,8 +196,14 @@ def test_coordinates_swapped_get_a_hint():
     assert "swapped" in str(errors["latitude"])
 
 
+def test_coordinates_swapped_in_cambodia_get_a_hint_not_a_range_error():
+    # Phnom Penh typed the wrong way round: 104.9 is not a latitude at all.
+    errors = validate_coordinates(104.9282, 11.5564, "KH")
+    assert "swapped" in str(errors["latitude"])
+
+
 def test_coordinates_out_of_range():
-    assert "between -90 and 90" in str(validate_coordinates(104.9, 11.5, "KH")["latitude"])
+    assert "between -90 and 90" in str(validate_coordinates(95.0, 100.0, "KH")["latitude"])
     assert "between -180 and 180" in str(validate_coordinates(11.5, 204.9, "KH")["longitude"])
 
 
@@ -415,3 +421,13 @@ def test_acronyms_and_former_names(make_org):
     assert [n.name for n in org.former_names] == ["MOSALVY"]
     org.status = "merged"
     assert org.is_closed
+
+
+def test_service_at_location_row_without_service_validates_without_crashing(make_org):
+    from directory.models import Location, ServiceAtLocation
+
+    org = make_org()
+    location = Location.objects.create(
+        organization=org, name="Office", area=Area.objects.get(key="KH:12"), visibility="public"
+    )
+    ServiceAtLocation(location=location).clean()  # no service attached yet: nothing to compare
