@@ -65,9 +65,10 @@ def main():
     words_km = "សេវាកម្ម ជំនួយ ផ្លូវច្បាប់ ជម្រក ការធ្វើចំណាកស្រុក គ្រួសារ".split()
 
     t0 = time.perf_counter()
+    orgs = []
     for i in range(args.orgs):
         country = countries[0] if i % 4 else rng.choice(countries)
-        org = Organization.objects.create(
+        orgs.append(Organization(
             name=f"{rng.choice(words_en).title()} {rng.choice(words_km)} Organization {i}",
             slug=f"bench-org-{i}",
             org_type=rng.choice(OrganizationType.values),
@@ -76,20 +77,29 @@ def main():
             description=" ".join(rng.choices(words_en + words_km, k=30)),
             locale=locale,
             live=True,
+        ))
+    Organization.objects.bulk_create(orgs, batch_size=500)
+    orgs = list(Organization.objects.filter(slug__startswith="bench-org-"))
+    services = [
+        Service(
+            organization=org,
+            name=f"{rng.choice(words_en).title()} service {j}",
+            locale=locale,
+            live=True,
+            serves_men=rng.random() < 0.5,
+            serves_children=rng.random() < 0.6,
+            trafficking_labour=rng.random() < 0.4,
         )
-        for j in range(args.services_per_org):
-            service = Service.objects.create(
-                organization=org,
-                name=f"{rng.choice(words_en).title()} service {j}",
-                locale=locale,
-                live=True,
-                serves_men=rng.random() < 0.5,
-                serves_children=rng.random() < 0.6,
-                trafficking_labour=rng.random() < 0.4,
-            )
-            ServiceTerm.objects.create(service=service, term=rng.choice(terms))
-            ServiceArea.objects.create(service=service, area=rng.choice(provinces))
-            ServiceLanguage.objects.create(service=service, language=rng.choice(languages))
+        for org in orgs
+        for j in range(args.services_per_org)
+    ]
+    Service.objects.bulk_create(services, batch_size=500)
+    services = list(Service.objects.filter(organization__slug__startswith="bench-org-"))
+    ServiceTerm.objects.bulk_create([ServiceTerm(service=s, term=rng.choice(terms)) for s in services])
+    ServiceArea.objects.bulk_create([ServiceArea(service=s, area=rng.choice(provinces)) for s in services])
+    ServiceLanguage.objects.bulk_create(
+        [ServiceLanguage(service=s, language=rng.choice(languages)) for s in services]
+    )
     build = time.perf_counter() - t0
     print(f"built {args.orgs} organizations, {args.orgs * args.services_per_org} services in {build:.1f}s")
 

@@ -319,6 +319,7 @@ class DirectorySearch:
     def _type_facet(self):
         rows = (
             ServiceTerm.objects.filter(service__in=self.services(exclude="type"))
+            .order_by()  # Orderable's sort_order would otherwise defeat DISTINCT
             .values_list("service__organization_id", "term__code")
             .distinct()
         )
@@ -359,6 +360,7 @@ class DirectorySearch:
     def _language_facet(self):
         rows = (
             ServiceLanguage.objects.filter(service__in=self.services(exclude="language"))
+            .order_by()
             .values_list("service__organization_id", "language_id")
             .distinct()
         )

@@ -147,6 +147,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@example.org")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/directory/"
+LOGOUT_REDIRECT_URL = "/"
+
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 # Directory behaviour.
