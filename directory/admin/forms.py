@@ -125,39 +125,41 @@ class AreaChooserFilterForm(BaseFilterForm):
         return objects
 
 
-class TermChooserFilterForm(BaseFilterForm):
-    q = forms.CharField(
-        label=_("Search term"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Service type or code")}),
-    )
+class _TextChooserFilterForm(BaseFilterForm):
+    """A chooser search box; subclasses say which fields the text matches."""
+
+    placeholder = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"] = forms.CharField(
+            label=_("Search term"),
+            required=False,
+            widget=forms.TextInput(attrs={"placeholder": self.placeholder}),
+        )
+
+    def text_q(self, query):
+        raise NotImplementedError
 
     def filter(self, objects):
         objects = super().filter(objects)
         query = (self.cleaned_data.get("q") or "").strip()
         if query:
-            objects = objects.filter(
-                Q(name_en__icontains=query) | Q(name_km__icontains=query) | Q(code__icontains=query)
-            )
+            objects = objects.filter(self.text_q(query))
             self.is_searching = True
             self.search_query = query
         return objects
 
 
-class LanguageChooserFilterForm(BaseFilterForm):
-    q = forms.CharField(
-        label=_("Search term"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Language or ISO code")}),
-    )
+class TermChooserFilterForm(_TextChooserFilterForm):
+    placeholder = _("Service type or code")
 
-    def filter(self, objects):
-        objects = super().filter(objects)
-        query = (self.cleaned_data.get("q") or "").strip()
-        if query:
-            objects = objects.filter(
-                Q(name_en__icontains=query) | Q(name_native__icontains=query) | Q(code__iexact=query)
-            )
-            self.is_searching = True
-            self.search_query = query
-        return objects
+    def text_q(self, query):
+        return Q(name_en__icontains=query) | Q(name_km__icontains=query) | Q(code__icontains=query)
+
+
+class LanguageChooserFilterForm(_TextChooserFilterForm):
+    placeholder = _("Language or ISO code")
+
+    def text_q(self, query):
+        return Q(name_en__icontains=query) | Q(name_native__icontains=query) | Q(code__iexact=query)

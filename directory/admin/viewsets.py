@@ -273,17 +273,15 @@ class AreaViewSet(SnippetViewSet):
         return Area.objects.select_related("country", "province")
 
 
-class TermChooseView(ChooseView):
-    filter_form_class = TermChooserFilterForm
-
-
-class TermChooseResultsView(ChooseResultsView):
-    filter_form_class = TermChooserFilterForm
-
-
-class TermChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = TermChooseView
-    choose_results_view_class = TermChooseResultsView
+def chooser_viewset_with(filter_form):
+    """A snippet chooser whose search box is `filter_form` (matches codes and both languages)."""
+    choose = type("ChooseView", (ChooseView,), {"filter_form_class": filter_form})
+    results = type("ChooseResultsView", (ChooseResultsView,), {"filter_form_class": filter_form})
+    return type(
+        "ChooserViewSet",
+        (SnippetChooserViewSet,),
+        {"choose_view_class": choose, "choose_results_view_class": results},
+    )
 
 
 class TaxonomyTermViewSet(SnippetViewSet):
@@ -295,23 +293,10 @@ class TaxonomyTermViewSet(SnippetViewSet):
     list_display = ["name_en", "name_km", "code", Column("parent", label=_("Parent"), accessor="parent.code")]
     list_per_page = 100
     ordering = ["code"]
-    chooser_viewset_class = TermChooserViewSet
+    chooser_viewset_class = chooser_viewset_with(TermChooserFilterForm)
     chooser_per_page = 100
     copy_view_enabled = False
     panels = term_panels
-
-
-class LanguageChooseView(ChooseView):
-    filter_form_class = LanguageChooserFilterForm
-
-
-class LanguageChooseResultsView(ChooseResultsView):
-    filter_form_class = LanguageChooserFilterForm
-
-
-class LanguageChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = LanguageChooseView
-    choose_results_view_class = LanguageChooseResultsView
 
 
 class LanguageViewSet(SnippetViewSet):
@@ -323,7 +308,7 @@ class LanguageViewSet(SnippetViewSet):
     list_display = ["name_en", "name_native", "code"]
     list_per_page = 100
     ordering = ["name_en"]
-    chooser_viewset_class = LanguageChooserViewSet
+    chooser_viewset_class = chooser_viewset_with(LanguageChooserFilterForm)
     chooser_per_page = 50
     copy_view_enabled = False
     panels = language_panels

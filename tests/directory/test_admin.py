@@ -924,3 +924,19 @@ def test_audit_log_records_who_did_what(admin_client, admin_user, editors_client
     # The history view lists them for the editors.
     html = admin_client.get(admin_url("organization", "history", org.pk)).content.decode()
     assert "ed" in html and "Published" in html
+
+
+@pytest.mark.parametrize(
+    ("model", "query", "expected", "absent"),
+    [
+        ("area", "បាត់ដំបង", "Battambang", "Pursat"),  # Khmer name finds the province
+        ("taxonomyterm", "SHELTER.SHORT", "Emergency &amp; short-term shelter", "Legal advice"),
+        ("language", "ไทย", "Thai", "Vietnamese"),  # the language's own name
+    ],
+)
+def test_choosers_search_by_code_and_both_languages(editor_client, model, query, expected, absent):
+    response = editor_client.get(f"/admin/snippets/choose/directory/{model}/results/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert expected in html
+    assert absent not in html
