@@ -124,14 +124,24 @@ def _contact_view(contact, kind, tier, slug):
     )
 
 
+def public_area(location, shown):
+    """The area a viewer may see: a hidden location never shows more than its district,
+    since a commune (or a named building) can be enough to find a shelter."""
+    area = location.area
+    if not shown and area is not None and area.kind == "commune":
+        area = area.parent
+    return area
+
+
 def _location_view(location, tier):
     shown = can_see(tier, location_visibility(location))
     view = LocationView(
         pk=location.pk,
-        name=location.name,
+        # A hidden location's own name may identify the building: show only what it is.
+        name=location.name if shown else location.get_location_type_display(),
         location_type=location.location_type,
         type_label=location.get_location_type_display(),
-        areas=area_path(location.area),
+        areas=area_path(public_area(location, shown)),
         country_code=location.area.country_code if location.area_id else "",
         address_shown=shown,
     )

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from directory.models import Location, OrganizationContact, OrganizationPhone, ServiceContact
+from directory.models import Area, Location, OrganizationContact, OrganizationPhone, ServiceContact
 
 # Each secret in every form it could be printed in: E.164, national, international, digits.
 PARTNER_SECRETS = [
@@ -156,7 +156,9 @@ def test_hidden_hsds_items_leave_no_keys(client, tiered_org):
     data = json.loads(fetch(client, "hsds"))
     assert [p["number"] for p in data["phones"]] == ["+85523000101"]
     assert [c["email"] for c in data["contacts"]] == ["public-desk@example.org"]
-    shelter = next(loc for loc in data["locations"] if loc["name"] == "Recovery shelter")
+    # The shelter's own name is hidden with its address: only its kind is published.
+    assert "Recovery shelter" not in json.dumps(data)
+    shelter = next(loc for loc in data["locations"] if loc["name"] == "Shelter or residential centre")
     assert not {"latitude", "longitude", "addresses", "transportation"} & set(shelter)
     assert "Battambang" in shelter["description"]  # the area is public
     office = next(loc for loc in data["locations"] if loc["name"] == "Head office")
@@ -204,3 +206,20 @@ def test_unpublished_phone_owner_is_unreachable(client, make_org):
     assert client.get(contact_url("org", contact.pk, "hidden-draft")).status_code == 404
     assert b"+85523999999" not in client.get(reverse("directory:index")).content
     assert phone.pk
+
+
+def test_hidden_shelter_shows_district_not_commune_or_its_name(anon, partner_client, tiered_org):
+    """A commune, or a building's name, can be enough to find a shelter: the public gets the district."""
+    district = Area.objects.get(key="KH:0203")
+    commune = Area.objects.create(
+        kind="commune", key="KH:020399", code="020399", slug="kh-020399", name_en="Secretcommune",
+        name_km="ឃុំសម្ងាត់", parent=district, country=district.country, province=district.province,
+    )
+    Location.objects.filter(organization=tiered_org, location_type="shelter").update(area=commune)
+    for route in ("page", "vcard", "hsds"):
+        body = fetch(anon, route)
+        assert "Secretcommune" not in body and "Recovery shelter" not in body
+    page = fetch(anon, "page")
+    assert district.name_en in page  # the district is still there, so the shelter can be found
+    partner_page = fetch(partner_client, "page")
+    assert "Secretcommune" in partner_page and "Recovery shelter" in partner_page
