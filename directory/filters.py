@@ -23,8 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
@@ -159,24 +160,34 @@ class DirectorySearch:
         if self.countries and exclude != "country":
             filters.append(Q(country__in=[a.pk for a in self.countries]))
         if self.provinces and exclude != "province":
-            ids = [a.pk for a in self.provinces]
-            filters.append(
-                Q(area__province_id__in=ids)
-                | Q(pk__in=Location.objects.filter(area__province_id__in=ids).values("organization_id"))
-                | Q(
-                    pk__in=ServiceArea.objects.filter(area__province_id__in=ids, service__live=True).values(
-                        "service__organization_id"
-                    )
-                )
-                # A service for the whole country (a national hotline) serves every province in it.
-                | Q(
-                    pk__in=ServiceArea.objects.filter(
-                        area__kind=AreaKind.COUNTRY,
-                        area_id__in={a.country_id for a in self.provinces},
-                        service__live=True,
-                    ).values("service__organization_id")
-                )
-            )
+            filters.append(Q(pk__in=self._province_org_ids))
+        if self.words:
+            filters.append(Q(pk__in=self._text_org_ids))
+        return filters
+
+    # Each facet re-applies the other filters. The province and text conditions are OR-ed
+    # subqueries that SQLite evaluates slowly, so they are resolved once per request into
+    # a set of organization ids (hundreds at most) and reused by every facet query.
+    @cached_property
+    def _province_org_ids(self):
+        ids = [a.pk for a in self.provinces]
+        countries = {a.country_id for a in self.provinces}
+        live_areas = ServiceArea.objects.filter(service__live=True)
+        queries = [
+            Organization.objects.filter(area__province_id__in=ids).values_list("pk", flat=True),
+            Location.objects.filter(area__province_id__in=ids).values_list("organization_id", flat=True),
+            live_areas.filter(area__province_id__in=ids).values_list("service__organization_id", flat=True),
+            # A service for the whole country (a national hotline) serves every province in it.
+            live_areas.filter(area__kind=AreaKind.COUNTRY, area_id__in=countries).values_list(
+                "service__organization_id", flat=True
+            ),
+        ]
+        return sorted(set().union(*queries))
+
+    @cached_property
+    def _text_org_ids(self):
+        """Organizations matching every word of the text box (names, aliases, services, places)."""
+        matching = None
         for word in self.words:
             services = Service.objects.filter(live=True).filter(
                 Q(name__icontains=word) | Q(description__icontains=word)
@@ -185,28 +196,27 @@ class DirectorySearch:
             translations = Organization.objects.filter(live=True, name__icontains=word).exclude(
                 locale=self.locale
             )
-            filters.append(
+            other_names = OrganizationName.objects.filter(name__icontains=word)
+            word_q = (
                 Q(name__icontains=word)
                 | Q(description__icontains=word)
                 | Q(translation_key__in=translations.values("translation_key"))
-                | Q(pk__in=OrganizationName.objects.filter(name__icontains=word).values("organization_id"))
+                | Q(pk__in=other_names.values("organization_id"))
                 | Q(pk__in=services.values("organization_id"))
                 | Q(area__name_en__icontains=word)
                 | Q(area__name_km__icontains=word)
                 | Q(area__province__name_en__icontains=word)
                 | Q(area__province__name_km__icontains=word)
             )
-        return filters
+            ids = set(self.published().filter(word_q).values_list("pk", flat=True))
+            matching = ids if matching is None else matching & ids
+        return sorted(matching or ())
 
     def service_q(self, exclude=None):
         """Conditions one live service must meet (the service-level facets)."""
         q = Q()
         if self.terms and exclude != "type":
-            codes = Q()
-            for term in self.terms:
-                codes |= _code_matches(term.code)
-            term_ids = TaxonomyTerm.objects.filter(codes).values("pk")
-            q &= Q(pk__in=ServiceTerm.objects.filter(term__in=term_ids).values("service_id"))
+            q &= Q(pk__in=ServiceTerm.objects.filter(term_id__in=self._term_ids).values("service_id"))
         if self.groups and exclude != "group":
             groups = Q()
             for key in self.groups:
@@ -223,11 +233,29 @@ class DirectorySearch:
     def published(self):
         return Organization.objects.filter(live=True, locale=self.locale)
 
+    @cached_property
+    def _term_ids(self):
+        """Ids of the chosen service types and everything beneath them (a few dozen at most)."""
+        codes = Q()
+        for term in self.terms:
+            codes |= _code_matches(term.code)
+        return list(TaxonomyTerm.objects.filter(codes).values_list("pk", flat=True))
+
+    def _service_org_ids(self, exclude):
+        """Organizations with one live service meeting the service-level filters, resolved once
+        per facet variant: a correlated EXISTS over nested subqueries is slow on SQLite."""
+        cache = self.__dict__.setdefault("_service_org_ids_cache", {})
+        if exclude not in cache:
+            rows = Service.objects.filter(self.service_q(exclude), live=True).values_list(
+                "organization_id", flat=True
+            )
+            cache[exclude] = sorted(set(rows))
+        return cache[exclude]
+
     def organizations(self, exclude=None):
         qs = self.published().filter(*self._org_filters(exclude))
-        service_q = self.service_q(exclude)
-        if service_q:
-            qs = qs.filter(Exists(Service.objects.filter(service_q, organization=OuterRef("pk"), live=True)))
+        if self.service_q(exclude):
+            qs = qs.filter(pk__in=self._service_org_ids(exclude))
         return qs
 
     def services(self, exclude=None):
