@@ -184,6 +184,8 @@ def load_taxonomy():
             code=row["code"],
             defaults={
                 "name_en": row["name_en"],
+                # Khmer labels are a developers' draft for the service families; needs review.
+                "name_km": row.get("name_km", ""),
                 "description": row["description"],
                 "parent": by_code.get(row["parent_code"]) if row["parent_code"] else None,
             },

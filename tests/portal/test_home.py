@@ -26,10 +26,12 @@ def test_khmer_interface_can_be_chosen(client):
 
 
 @pytest.mark.django_db
-def test_khmer_interface_translates_the_directory_and_demo_banner(client, make_org):
-    make_org("Demo Org", is_demo=True)
+def test_khmer_interface_translates_the_directory_and_demo_banner(client, make_org, make_service):
+    org = make_org("Demo Org", is_demo=True)
+    make_service(org, "Girls' shelter", terms=["SHELTER.SHORT"])
     client.post("/i18n/setlang/", {"language": "km", "next": "/"})
     html = client.get("/directory/").content.decode()
     assert "ទិន្នន័យសាកល្បង មិនមែនសម្រាប់ការបញ្ជូនទេ។" in html  # demo banner
     assert "អនុវត្តតម្រង" in html  # "Apply filters"
     assert "Apply filters" not in html
+    assert 'data-value="SHELTER"' in html and "ជម្រក" in html  # service family named in Khmer
