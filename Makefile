@@ -27,7 +27,7 @@ $(MO): portal/locale/km/LC_MESSAGES/django.po
 ## Set up (venv, migrate SQLite, reference + demo data once, admin account) and serve on :8000.
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) setup_portal
+	$(MANAGE) setup_portal --base-url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).

@@ -141,3 +141,10 @@ def test_existing_partner_keeps_password_and_joins_group(load_demo_calls, make_o
 def test_conflicting_flags_are_refused():
     with pytest.raises(CommandError):
         run("--no-demo", "--reload-demo")
+
+
+def test_printed_links_follow_the_address_make_run_serves_on(load_demo_calls):
+    output = run("--base-url", "http://127.0.0.1:8031/")
+    assert "Log in at: http://127.0.0.1:8031/admin/" in output
+    assert "http://127.0.0.1:8031/accounts/login/" in output
+    assert "127.0.0.1:8000" not in output

@@ -46,11 +46,15 @@ class Command(BaseCommand):
             "--no-demo", action="store_true", help="Load no demo data and create no demo partner account."
         )
         parser.add_argument(
+            "--base-url", default=BASE_URL, help="Where the portal will be served (for the printed links)."
+        )
+        parser.add_argument(
             "--no-communes", action="store_true", help="Skip the 1,600 communes (faster; for tests and CI)."
         )
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        self.base_url = options.get("base_url", BASE_URL).rstrip("/")
         if options["reload_demo"] and options["no_demo"]:
             raise CommandError("Choose either --reload-demo or --no-demo.")
 
@@ -130,9 +134,9 @@ class Command(BaseCommand):
 
     def _url(self, name, fallback):
         try:
-            return BASE_URL + reverse(name)
+            return self.base_url + reverse(name)
         except NoReverseMatch:
-            return BASE_URL + fallback if fallback else None
+            return self.base_url + fallback if fallback else None
 
     def _print_credentials(self, credentials):
         if not credentials:
