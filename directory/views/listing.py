@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..filters import DirectorySearch
+from ..translations import localize_organizations
 
 
 @require_GET
@@ -13,6 +14,7 @@ def directory_index(request):
     search = DirectorySearch(request.GET)
     paginator = Paginator(search.results(), settings.DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))  # "abc", 0 or 9999 fall back to a real page
+    page.object_list = localize_organizations(page.object_list)
     page_links = [
         (number, None if number == paginator.ELLIPSIS else search.query_string(page=number))
         for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -367,3 +367,39 @@ def test_nationwide_service_is_found_in_every_province_of_its_country(make_org, 
     counts = facet(get(client), "province")
     assert counts["battambang"] >= 1
     assert counts["pursat"] >= 2  # its own org and the national hotline
+
+
+def test_khmer_interface_shows_live_khmer_translations_in_the_list(make_org, make_service, client):
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    from directory.models import Organization, Service
+
+    khmer = Locale.objects.get(language_code="km")
+    org = make_org("Legal Aid Network", slug="legal-aid-network")
+    service = make_service(org, "Legal advice for migrants", terms=["LEGAL.ADVICE"])
+    km_org = Organization.objects.create(
+        name="បណ្ដាញជំនួយផ្លូវច្បាប់", slug="legal-aid-network", org_type=org.org_type, country=org.country,
+        area=org.area, locale=khmer, translation_key=org.translation_key, live=True,
+    )
+    Service.objects.create(
+        organization=km_org, name="ប្រឹក្សាផ្លូវច្បាប់សម្រាប់ជនចំណាកស្រុក", locale=khmer,
+        translation_key=service.translation_key, live=True,
+    )
+    draft = make_org("Draft Translation Org", slug="draft-translation-org")
+    Organization.objects.create(
+        name="អង្គការព្រាង", slug="draft-translation-org", org_type=draft.org_type, country=draft.country,
+        locale=khmer, translation_key=draft.translation_key, live=False,
+    )
+
+    english = get(client)
+    assert "Legal Aid Network" in english and "បណ្ដាញជំនួយផ្លូវច្បាប់" not in english
+
+    with translation.override("km"):
+        client.cookies["django_language"] = "km"
+        html = get(client)
+    assert "បណ្ដាញជំនួយផ្លូវច្បាប់" in html
+    assert "ប្រឹក្សាផ្លូវច្បាប់សម្រាប់ជនចំណាកស្រុក" in html
+    assert "អង្គការព្រាង" not in html  # an unpublished translation is never shown
+    assert "Draft Translation Org" in html  # the English entry stands in for it
+    assert names(html).count("legal-aid-network") == 1  # one entry, not one per language
