@@ -109,6 +109,13 @@ organization_edit_handler = TabbedInterface(
                 ),
                 FieldPanel("last_verified"),
                 FieldPanel("is_demo"),
+                InlinePanel(
+                    "members",
+                    heading=_("Members"),
+                    label=_("Member"),
+                    help_text=_("Staff accounts of this organization: they see its restricted details."),
+                    panels=[FieldPanel("user"), FieldPanel("role")],
+                ),
             ],
             heading=_("Relations and checks"),
         ),

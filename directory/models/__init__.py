@@ -12,7 +12,13 @@ from .choices import (
     Weekday,
 )
 from .location import Location
-from .organization import Organization, OrganizationContact, OrganizationName, OrganizationPhone
+from .organization import (
+    Organization,
+    OrganizationContact,
+    OrganizationMember,
+    OrganizationName,
+    OrganizationPhone,
+)
 from .service import (
     Schedule,
     Service,
@@ -37,6 +43,7 @@ __all__ = [
     "NameKind",
     "Organization",
     "OrganizationContact",
+    "OrganizationMember",
     "OrganizationName",
     "OrganizationPhone",
     "OrganizationStatus",

@@ -1,5 +1,6 @@
 """Organizations (HSDS organization) with names over time, phones, contacts and locations."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -148,3 +149,21 @@ class OrganizationPhone(PhoneBase):
 
 class OrganizationContact(ContactBase):
     organization = ParentalKey(Organization, on_delete=models.CASCADE, related_name="contacts")
+
+
+class OrganizationMember(Orderable):
+    """A user who works for the organization: they see its `restricted` details (and only its
+    own), like an editor does. Kept on the organization so changes are reviewed and dated."""
+
+    organization = ParentalKey(Organization, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_memberships"
+    )
+    role = models.CharField(max_length=120, blank=True, validators=[validate_plain_text])
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("member")
+        unique_together = [("organization", "user")]
+
+    def __str__(self):
+        return f"{self.user} – {self.organization}"

@@ -241,7 +241,7 @@ def organization_context(org, tier, slug):
 @require_GET
 def organization_detail(request, slug):
     org = get_published_organization(slug)
-    context = organization_context(org, viewer_tier(request.user), slug)
+    context = organization_context(org, viewer_tier(request.user, org), slug)
     return render(request, "directory/organization_detail.html", context)
 
 

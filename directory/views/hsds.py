@@ -184,7 +184,7 @@ def organization_as_hsds(context, request):
 @require_GET
 def organization_hsds(request, slug):
     org = get_published_organization(slug)
-    context = organization_context(org, viewer_tier(request.user), slug)
+    context = organization_context(org, viewer_tier(request.user, org), slug)
     response = JsonResponse(
         organization_as_hsds(context, request), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )

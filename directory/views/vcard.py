@@ -85,7 +85,7 @@ def _adr(location, country_name):
 @require_GET
 def organization_vcard(request, slug):
     org = get_published_organization(slug)
-    context = organization_context(org, viewer_tier(request.user), slug)
+    context = organization_context(org, viewer_tier(request.user, org), slug)
     page_url = request.build_absolute_uri(reverse("directory:organization", kwargs={"slug": slug}))
     props = [f"N:{escape(org.name)};;;;", f"FN:{escape(org.name)}", f"ORG:{escape(org.name)}"]
     props.append("X-ABShowAs:COMPANY")
@@ -120,7 +120,7 @@ def organization_vcard(request, slug):
 @require_GET
 def contact_vcard(request, slug, kind, pk):
     org = get_published_organization(slug)
-    tier = viewer_tier(request.user)
+    tier = viewer_tier(request.user, org)
     if kind == "org":
         contacts = OrganizationContact.objects.filter(
             organization__translation_key=org.translation_key, organization__live=True

@@ -940,3 +940,23 @@ def test_choosers_search_by_code_and_both_languages(editor_client, model, query,
     html = response.content.decode()
     assert expected in html
     assert absent not in html
+
+
+@pytest.mark.django_db
+def test_member_added_in_the_admin_sees_restricted_details_once_published(admin_client, django_user_model):
+    staffer = django_user_model.objects.create_user("ngo-staffer", "s@example.org", "staffer-pass-123")
+    data = organization_form(admin_client)
+    data.add_row("phones", number="012 345 678", visibility="restricted", channel="voice")
+    data.add_row("members", user=str(staffer.pk), role="Programme manager")
+    response = data.post(admin_client, action="publish")
+    assert response.status_code == 302, form_errors(response)
+    org = Organization.objects.get(slug="friends-of-the-mekong")
+    assert org.members.get().user == staffer
+
+    from django.test import Client
+
+    staff_client = Client()
+    staff_client.force_login(staffer)
+    html = staff_client.get(f"/directory/{org.slug}/").content.decode()
+    assert "012 345 678" in html
+    assert "012 345 678" not in Client().get(f"/directory/{org.slug}/").content.decode()

@@ -223,3 +223,33 @@ def test_hidden_shelter_shows_district_not_commune_or_its_name(anon, partner_cli
     assert district.name_en in page  # the district is still there, so the shelter can be found
     partner_page = fetch(partner_client, "page")
     assert "Secretcommune" in partner_page and "Recovery shelter" in partner_page
+
+
+@pytest.fixture
+def member_client(client, tiered_org, django_user_model):
+    from directory.models import OrganizationMember
+
+    user = django_user_model.objects.create_user("staffer", "staffer@example.org", "staffer-pass-123")
+    OrganizationMember.objects.create(organization=tiered_org, user=user, role="Case manager")
+    client.force_login(user)
+    return client
+
+
+def test_owning_organizations_members_see_its_restricted_details_everywhere(member_client, tiered_org):
+    for route in ("page", "vcard", "hsds"):
+        body = fetch(member_client, route).replace(" ", "")
+        assert "+85523000303" in body or "023000303" in body, route  # the restricted line
+    card = member_client.get(
+        contact_url("org", tiered_org.contacts.get(visibility="restricted").pk)
+    )
+    assert card.status_code == 200 and "restricted-desk@example.org" in card.content.decode()
+
+
+def test_membership_opens_only_the_members_own_organization(member_client, make_org):
+    other = make_org("Other Org", slug="other-org")
+    OrganizationPhone.objects.create(organization=other, number="+85523000505", visibility="restricted")
+    OrganizationPhone.objects.create(organization=other, number="+85523000606", visibility="partners")
+    for route in ("page", "vcard", "hsds"):
+        body = fetch(member_client, route, "other-org").replace(" ", "")
+        assert "023000505" not in body and "+85523000505" not in body
+        assert "023000606" not in body and "+85523000606" not in body  # not a partner either
