@@ -19,6 +19,7 @@ fields that every viewer may see: tiered phones, contacts and addresses never fe
 so no count can reveal them.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -97,10 +98,18 @@ class Facet:
         )
 
 
+# NUL and other control characters: PostgreSQL refuses NUL in text, and none belongs in a query.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text):
+    return _CONTROL_CHARS.sub("", text)
+
+
 def _param_list(params, name, normalise=str.strip):
     values = []
     for raw in params.getlist(name)[:MAX_VALUES_PER_FACET]:
-        value = normalise(raw[:80])
+        value = normalise(_clean(raw[:80]))
         if value and value not in values:
             values.append(value)
     return values
@@ -117,7 +126,7 @@ class DirectorySearch:
     def __init__(self, params):
         self.params = params
         self.locale = Locale.get_default()
-        q = " ".join(params.get("q", "")[: MAX_QUERY_LENGTH * 2].split())[:MAX_QUERY_LENGTH]
+        q = " ".join(_clean(params.get("q", "")[: MAX_QUERY_LENGTH * 2]).split())[:MAX_QUERY_LENGTH]
         self.q = q
         self.words = q.split()[:MAX_QUERY_WORDS]
         # Unknown values are dropped: a stale or mistyped link still works, it just filters less.

@@ -403,3 +403,13 @@ def test_khmer_interface_shows_live_khmer_translations_in_the_list(make_org, mak
     assert "អង្គការព្រាង" not in html  # an unpublished translation is never shown
     assert "Draft Translation Org" in html  # the English entry stands in for it
     assert names(html).count("legal-aid-network") == 1  # one entry, not one per language
+
+
+@pytest.mark.parametrize("param", ["q", "province", "type", "country", "language", "group", "page"])
+@pytest.mark.parametrize("hostile", ["batt\x00ambang", "\x00", "a\x07b\x1bc", "x" * 5000, "🙂\u200b<script>"])
+def test_hostile_parameter_values_never_break_the_listing(client, catalog, param, hostile):
+    """NUL bytes crash PostgreSQL text comparisons; control characters, emoji and huge values
+    must still give a page (results or an empty list), never a server error."""
+    response = client.get(INDEX, {param: hostile})
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
