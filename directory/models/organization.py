@@ -21,6 +21,9 @@ from ..validators import validate_plain_text
 from .choices import NameKind, OrganizationStatus, OrganizationType, Visibility
 from .contact import ContactBase, PhoneBase
 
+# Paths under /directory/ that are not organizations.
+RESERVED_SLUGS = {"hsds"}
+
 
 class PublishedQuerySet(models.QuerySet):
     def live(self):
@@ -107,6 +110,9 @@ class Organization(
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_SLUGS:
+            message = _("“%(slug)s” is used by the portal itself.") % {"slug": self.slug}
+            raise ValidationError({"slug": message})
         if self.successor_id and self.successor_id == self.pk:
             raise ValidationError({"successor": _("An organization cannot be its own successor.")})
         if self.area_id and self.country_id and self.area.country_id != self.country_id:

@@ -6,9 +6,10 @@ import uuid
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from wagtail.models import Locale
 
-from ..models import LocationType
-from ..visibility import viewer_tier
+from ..models import LocationType, Organization
+from ..visibility import can_see, viewer_tier
 from .detail import get_published_organization, organization_context
 
 
@@ -190,3 +191,99 @@ def organization_hsds(request, slug):
     )
     response["Vary"] = "Cookie, Accept-Language"
     return response
+
+
+# -- HSDS 3.0 API: the directory as a whole (root, /organizations, /organizations/{id}) -------
+
+BASIC_PAGE_SIZE, FULL_PAGE_SIZE = 50, 20
+
+
+def _json(data, status=200):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+def _int(value, default, low, high):
+    try:
+        return min(max(int(value), low), high)
+    except (TypeError, ValueError):
+        return default
+
+
+def _basic_organization(org, request, tier):
+    """HSDS organization_list: the organization without nested records."""
+    data = {
+        "id": str(org.translation_key),
+        "name": org.name,
+        "description": org.description,
+        "uri": request.build_absolute_uri(org.get_absolute_url()),
+    }
+    alternates = [n.name for n in org.names.all()]
+    if alternates:
+        data["alternate_name"] = alternates[0]
+    if org.email and can_see(tier, org.email_visibility):
+        data["email"] = org.email
+    if org.website:
+        data["website"] = org.website
+    if org.parent_organization_id and org.parent_organization.live:
+        data["parent_organization_id"] = str(org.parent_organization.translation_key)
+    return data
+
+
+@require_GET
+def api_root(request):
+    return _json(
+        {
+            "version": "3.0",
+            "profile": "https://openreferral.org/specification/3.0",
+            "organizations": request.build_absolute_uri(reverse("directory:hsds_organizations")),
+        }
+    )
+
+
+@require_GET
+def api_organizations(request):
+    """Paginated published organizations (HSDS Page). ?full=true nests services, phones,
+    contacts and locations, cut to the viewer's tier exactly like the organization page."""
+    full = request.GET.get("full", "").lower() in {"1", "true", "yes"}
+    limit = FULL_PAGE_SIZE if full else BASIC_PAGE_SIZE
+    per_page = _int(request.GET.get("per_page"), limit, 1, limit)
+    published = (
+        Organization.objects.filter(live=True, locale=Locale.get_default())
+        .select_related("parent_organization")
+        .prefetch_related("names")
+        .order_by("name", "pk")
+    )
+    total = published.count()
+    pages = max(1, -(-total // per_page))
+    number = _int(request.GET.get("page"), 1, 1, pages)
+    orgs = list(published[(number - 1) * per_page : number * per_page])
+    contents = []
+    for org in orgs:
+        tier = viewer_tier(request.user, org)
+        if full:
+            contents.append(organization_as_hsds(organization_context(org, tier, org.slug), request))
+        else:
+            contents.append(_basic_organization(org, request, tier))
+    return _json(
+        {
+            "total_items": total,
+            "total_pages": pages,
+            "page_number": number,
+            "size": len(contents),
+            "first_page": number == 1,
+            "last_page": number == pages,
+            "empty": total == 0,
+            "contents": contents,
+        }
+    )
+
+
+@require_GET
+def api_organization(request, id):
+    org = Organization.objects.filter(live=True, translation_key=id, locale=Locale.get_default()).first()
+    if org is None:
+        return _json({"error": "No published organization has this id."}, status=404)
+    context = organization_context(org, viewer_tier(request.user, org), org.slug)
+    return _json(organization_as_hsds(context, request))
