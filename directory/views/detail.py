@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
@@ -36,26 +35,22 @@ from ..models import (
     ServiceTerm,
     Visibility,
 )
+from ..translations import active_content_locale
 from ..visibility import can_see, viewer_tier, visible
 
 
 def get_published_organization(slug):
-    """The live organization at `slug`, in Khmer when the UI is Khmer and a live translation exists."""
-    live = Organization.objects.filter(live=True, slug=slug).select_related(
+    """The live organization at `slug`, in the interface language when a live translation exists."""
+    live = Organization.objects.filter(live=True).select_related(
         "country", "area", "area__province", "successor", "parent_organization", "locale"
     )
-    org = live.filter(locale=Locale.get_default()).first() or live.order_by("pk").first()
+    at_slug = live.filter(slug=slug)
+    org = at_slug.filter(locale=Locale.get_default()).first() or at_slug.order_by("pk").first()
     if org is None:
         raise Http404("No published organization at this address.")
-    if (get_language() or "").startswith("km") and org.locale.language_code != "km":
-        translation = (
-            Organization.objects.filter(
-                live=True, translation_key=org.translation_key, locale__language_code="km"
-            )
-            .select_related("country", "area", "area__province", "successor", "parent_organization", "locale")
-            .first()
-        )
-        org = translation or org
+    locale = active_content_locale()
+    if locale is not None and org.locale_id != locale.pk:
+        org = live.filter(translation_key=org.translation_key, locale=locale).first() or org
     return org
 
 
