@@ -1,7 +1,42 @@
 """Admin registration for the directory (viewsets live in directory/admin/)."""
 
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from .admin.viewsets import DirectoryViewSetGroup
+from .stewardship import HANDOVER_ACTION, VERIFY_ACTION
 
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_stewardship_log_actions(actions):
+    @actions.register_action(HANDOVER_ACTION)
+    class HandoverFormatter(LogFormatter):
+        label = _("Hand over stewardship")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            roles = ", ".join(data.get("roles", [])) or "-"
+            return _("Stewardship handed over from %(from)s to %(to)s (%(roles)s)") % {
+                "from": data.get("from", {}).get("username", "?"),
+                "to": data.get("to", {}).get("username", "?"),
+                "roles": roles,
+            }
+
+    @actions.register_action(VERIFY_ACTION)
+    class VerifyFormatter(LogFormatter):
+        label = _("Log verification")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            message = _("Verification logged: %(outcome)s by %(method)s on %(date)s") % {
+                "outcome": data.get("outcome", "?"),
+                "method": data.get("method", "?"),
+                "date": data.get("verified_on", "?"),
+            }
+            if data.get("answered") is False:
+                message += " " + str(_("(hotline did not answer)"))
+            return message

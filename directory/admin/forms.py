@@ -13,9 +13,23 @@ from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.models import Locale
 
 from ..models import Area, AreaKind, Location, Organization, ServiceAtLocation
+from .stewardship import clean_stewardship, limit_steward_choices
 
 
-class OrganizationAdminForm(WagtailAdminModelForm):
+class StewardshipFormMixin:
+    """Steward and deputy: active users only (plus the current holders), never the same person."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_steward_choices(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        clean_stewardship(self, cleaned_data)
+        return cleaned_data
+
+
+class OrganizationAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
         if not slug:
@@ -37,7 +51,7 @@ def _location_label(location):
     return f"{location.organization.name} – {location}"
 
 
-class ServiceAdminForm(WagtailAdminModelForm):
+class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
     """Offers only the locations of the service's own organization (all of them on a new service,
     labelled with the organization; ``ServiceAtLocation.clean`` rejects a mismatch)."""
 

@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
 )
 
 from .forms import OrganizationAdminForm, ServiceAdminForm
+from .stewardship import stewardship_panels
 
 # Countries are a short list: a select box honours `limit_choices_to={"kind": "country"}`,
 # which the generic area chooser would not.
@@ -107,7 +108,6 @@ organization_edit_handler = TabbedInterface(
                     heading=_("Successor"),
                     help_text=_("When this organization merged, was renamed or closed."),
                 ),
-                FieldPanel("last_verified"),
                 FieldPanel("is_demo"),
                 InlinePanel(
                     "members",
@@ -119,6 +119,7 @@ organization_edit_handler = TabbedInterface(
             ],
             heading=_("Relations and checks"),
         ),
+        ObjectList(stewardship_panels(), heading=_("Stewardship")),
     ],
     base_form_class=OrganizationAdminForm,
 )
@@ -240,7 +241,8 @@ service_edit_handler = TabbedInterface(
             ],
             heading=_("Hours, phones and places"),
         ),
-        ObjectList([FieldPanel("last_verified"), FieldPanel("is_demo")], heading=_("Checks")),
+        ObjectList([FieldPanel("is_demo")], heading=_("Checks")),
+        ObjectList(stewardship_panels(), heading=_("Stewardship")),
     ],
     base_form_class=ServiceAdminForm,
 )

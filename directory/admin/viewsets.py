@@ -35,6 +35,8 @@ from .panels import (
     service_edit_handler,
     term_panels,
 )
+from .reviews import ReviewsViewSet
+from .stewardship import UpdateSuggestionViewSet
 
 
 def _countries(request=None):
@@ -318,4 +320,12 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Directory")
     menu_icon = "folder-open-inverse"
     menu_order = 150
-    items = (OrganizationViewSet, ServiceViewSet, AreaViewSet, TaxonomyTermViewSet, LanguageViewSet)
+    items = (
+        OrganizationViewSet,
+        ServiceViewSet,
+        ReviewsViewSet,
+        UpdateSuggestionViewSet,
+        AreaViewSet,
+        TaxonomyTermViewSet,
+        LanguageViewSet,
+    )

@@ -66,6 +66,21 @@ COUNTRY_LANGUAGES = {
 # Missions also work in the language of the state they represent.
 MISSION_LANGUAGES = {"of Cambodia": "km", "of Viet Nam": "vi", "of Malaysia": "ms"}
 
+# Review intervals (days): hotlines and shelters change fastest and matter most in a crisis;
+# ministries and embassies change slowly. Demo entries have no steward (they show as orphaned
+# in the Reviews dashboard until someone takes them on).
+FAST_CHANGING_SERVICES = {"HELP", "SHELTER", "RECEPT", "RETURN"}
+SLOW_CHANGING_ORGS = {"ministry", "government_department", "diplomatic_mission", "regional_body", "un_agency"}
+
+
+def org_review_interval(org_type):
+    return 365 if org_type in SLOW_CHANGING_ORGS else 180
+
+
+def service_review_interval(top_code):
+    return 90 if top_code in FAST_CHANGING_SERVICES else 180
+
+
 SHELTER_ADDRESS = "Address not published (demonstration entry). Partners ask the organization's duty officer."
 NOT_STATED = "Eligibility not stated in the sources; confirm with the organization before referring."
 
@@ -293,6 +308,7 @@ def _load(touched, stdout):
             "country": areas[record["country"]],
             "area": areas[record["area"]] if record["area"] else None,
             "successor_note": record["successor_note"],
+            "review_interval_days": org_review_interval(record["org_type"]),
             "is_demo": True,
             "live": True,
             "has_unpublished_changes": False,
@@ -430,6 +446,7 @@ def _load_children(org, record, areas, terms, languages, counts, fresh):
             "description": _service_description(top, children),
             "status": "active",
             "eligibility_description": NOT_STATED,
+            "review_interval_days": service_review_interval(top.code),
             "is_demo": True,
             "live": True,
             "has_unpublished_changes": False,

@@ -30,9 +30,25 @@ from .service import (
     ServicePhone,
     ServiceTerm,
 )
+from .stewardship import (
+    ReminderLevel,
+    ReviewReminder,
+    SuggestionStatus,
+    UpdateSuggestion,
+    VerificationLog,
+    VerificationMethod,
+    VerificationOutcome,
+)
 from .taxonomy import Language, TaxonomyTerm
 
 __all__ = [
+    "ReminderLevel",
+    "ReviewReminder",
+    "SuggestionStatus",
+    "UpdateSuggestion",
+    "VerificationLog",
+    "VerificationMethod",
+    "VerificationOutcome",
     "AcceptingReferrals",
     "Area",
     "AreaKind",

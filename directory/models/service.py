@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from ..freshness import default_review_interval
 from ..validators import validate_plain_text
 from .choices import AcceptingReferrals, ServiceStatus, Visibility, Weekday
 from .contact import ContactBase, PhoneBase
@@ -80,6 +82,28 @@ class Service(
     capacity_as_of = models.DateField(null=True, blank=True)
 
     last_verified = models.DateField(null=True, blank=True)
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stewarded_services",
+        help_text=_("The person who keeps this entry current and verifies it."),
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_for_services",
+        help_text=_("Takes over reviews when the steward is away or has left."),
+    )
+    review_interval_days = models.PositiveSmallIntegerField(
+        _("review interval (days)"),
+        default=default_review_interval,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("How often this entry must be verified, 7 to 730 days."),
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from ..freshness import Freshness, public_freshness, verified_days_ago
 from ..models import (
     Language,
     Location,
@@ -35,6 +36,7 @@ from ..models import (
     ServiceTerm,
     Visibility,
 )
+from ..suggestions import SuggestionForm
 from ..translations import active_content_locale
 from ..visibility import can_see, viewer_tier, visible
 
@@ -42,7 +44,7 @@ from ..visibility import can_see, viewer_tier, visible
 def get_published_organization(slug):
     """The live organization at `slug`, in the interface language when a live translation exists."""
     live = Organization.objects.filter(live=True).select_related(
-        "country", "area", "area__province", "successor", "parent_organization", "locale"
+        "country", "area", "area__province", "successor", "parent_organization", "locale", "steward", "deputy"
     )
     at_slug = live.filter(slug=slug)
     org = at_slug.filter(locale=Locale.get_default()).first() or at_slug.order_by("pk").first()
@@ -165,6 +167,7 @@ def _services(org, tier):
     contacts = visible(ServiceContact.objects.all(), tier)
     qs = (
         Service.objects.filter(live=True)
+        .select_related("steward", "deputy")
         .order_by("name", "pk")
         .prefetch_related(
             Prefetch("term_links", queryset=ServiceTerm.objects.select_related("term")),
@@ -188,6 +191,26 @@ def _services(org, tier):
     return services
 
 
+@dataclass
+class VerificationStatus:
+    """What the public is told about how current an entry is (no staff names: an orphaned
+    entry reads as overdue)."""
+
+    state: str
+    days: int | None
+    date: object
+
+    @property
+    def overdue(self):
+        return self.state == Freshness.OVERDUE
+
+
+def verification_status(entry):
+    return VerificationStatus(
+        state=public_freshness(entry), days=verified_days_ago(entry), date=entry.last_verified
+    )
+
+
 def organization_context(org, tier, slug):
     """Everything the page, the vCard and the JSON may show to a viewer at `tier`."""
     language_names = dict(Language.objects.values_list("code", "name_en"))
@@ -200,6 +223,7 @@ def organization_context(org, tier, slug):
         service.contact_views = [_contact_view(c, "service", tier, slug) for c in raw_contacts]
         service.shown_email = service.email if can_see(tier, service.email_visibility) else ""
         service.terms = [link.term for link in service.term_links.all()]
+        service.verification = verification_status(service)
     locations = [
         _location_view(loc, tier)
         for loc in Location.objects.filter(organization=org).select_related(
@@ -228,6 +252,7 @@ def organization_context(org, tier, slug):
         "parent": parent,
         "predecessors": list(Organization.objects.filter(successor=org, live=True).order_by("name")),
         "area_names": area_path(org.area) or area_path(org.country),
+        "verification": verification_status(org),
         "vcard_url": reverse("directory:organization_vcard", kwargs={"slug": slug}),
         "hsds_url": reverse("directory:organization_hsds", kwargs={"slug": slug}),
     }
@@ -237,6 +262,7 @@ def organization_context(org, tier, slug):
 def organization_detail(request, slug):
     org = get_published_organization(slug)
     context = organization_context(org, viewer_tier(request.user, org), slug)
+    context["suggestion_form"] = SuggestionForm()
     return render(request, "directory/organization_detail.html", context)
 
 

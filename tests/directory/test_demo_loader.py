@@ -372,3 +372,21 @@ def test_load_is_all_or_nothing(demo, monkeypatch):
     with pytest.raises(Exception):  # noqa: B017 - any validation error will do
         loader.load_demo()
     assert not Organization.objects.filter(slug__startswith="rollback-probe").exists()
+
+
+@pytest.mark.django_db
+def test_review_intervals_fit_the_kind_of_entry(demo):
+    """Hotlines and shelters are checked every 90 days, ministries and embassies yearly; demo
+    entries have no steward, so they show as orphaned in the Reviews dashboard."""
+    from directory.freshness import Freshness, freshness
+
+    hotlines = Service.objects.filter(is_demo=True, term_links__term__code__startswith="HELP").distinct()
+    assert hotlines.exists()
+    assert set(hotlines.values_list("review_interval_days", flat=True)) == {90}
+    ministries = Organization.objects.filter(is_demo=True, org_type="ministry")
+    assert set(ministries.values_list("review_interval_days", flat=True)) == {365}
+    ngos = Organization.objects.filter(is_demo=True, org_type="national_ngo")
+    assert set(ngos.values_list("review_interval_days", flat=True)) == {180}
+    sample = Organization.objects.filter(is_demo=True).first()
+    assert sample.steward is None and sample.deputy is None
+    assert freshness(sample) == Freshness.ORPHANED

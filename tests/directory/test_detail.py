@@ -163,7 +163,7 @@ def test_last_verified_missing(client, make_org):
     make_org(slug="never-checked")
     html = page(client, "never-checked").content.decode()
     assert 'data-testid="last-verified"' in html
-    assert "not yet verified" in html
+    assert "Not yet verified" in html
 
 
 @pytest.mark.parametrize(
