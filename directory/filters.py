@@ -19,6 +19,7 @@ fields that every viewer may see: tiered phones, contacts and addresses never fe
 so no count can reveal them.
 """
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
+
+from search.engines.database import DatabaseEngine
 
 from .models import (
     AcceptingReferrals,
@@ -44,6 +47,8 @@ from .models import (
     ServiceTerm,
     TaxonomyTerm,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200  # characters of free text kept
 MAX_QUERY_WORDS = 8
@@ -219,7 +224,27 @@ class DirectorySearch:
             )
             ids = set(self.published().filter(word_q).values_list("pk", flat=True))
             matching = ids if matching is None else matching & ids
-        return sorted(matching or ())
+        return sorted((matching or set()) | self._search_index_org_ids())
+
+    def _search_index_org_ids(self):
+        """What the portal's search finds on top of the plain text match: synonyms and spelling
+        variants (Poi Pet, Kompong, MOSALVY, Batambang), Khmer words inside running text."""
+        try:
+            found = DatabaseEngine().matching_ids(self.q, ["organization", "service"])
+        except Exception:  # the index is an aid here; the plain text match above still stands
+            logger.warning("Search index unavailable for the directory text box", exc_info=True)
+            return set()
+        keys = set(found.get("organization", []))
+        if found.get("service"):
+            keys |= {
+                str(k)
+                for k in Service.objects.filter(translation_key__in=found["service"], live=True).values_list(
+                    "organization__translation_key", flat=True
+                )
+            }
+        if not keys:
+            return set()
+        return set(self.published().filter(translation_key__in=keys).values_list("pk", flat=True))
 
     def service_q(self, exclude=None):
         """Conditions one live service must meet (the service-level facets)."""

@@ -15,3 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Tests choose their search engine explicitly (tests/search/); pages use the database engine.
+ELASTICSEARCH_URL = ""
+SEARCH_INDEX_PREFIX = "portal-test"

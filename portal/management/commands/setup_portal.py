@@ -64,6 +64,7 @@ class Command(BaseCommand):
 
         if not options["no_demo"]:
             self._demo_data(reload=options["reload_demo"])
+        self._search_index()
 
         credentials = []
         with transaction.atomic():
@@ -85,6 +86,15 @@ class Command(BaseCommand):
             load_demo(stdout=self.stdout)
         except DemoDataError as exc:
             raise CommandError(str(exc))
+
+    def _search_index(self):
+        """Rebuild the search index from what is published (a few seconds for the demo data)."""
+        self.stdout.write("Search index...")
+        try:
+            call_command("search_rebuild", stdout=self.stdout)
+        except CommandError as exc:
+            message = f"Search index not fully rebuilt: {exc} Run `manage.py search_rebuild` later."
+            self.stdout.write(self.style.WARNING(message))
 
     def _admin(self):
         User = get_user_model()

@@ -1,0 +1,372 @@
+"""What the directory puts in the search index: organizations and services, public data only.
+
+Each document is keyed by the record's translation key, so the English and Khmer versions of an
+organization are one result: its text holds both languages (a Khmer query finds it in the
+English interface) and its display data gives the title, link and snippet text per language.
+
+Only what an anonymous visitor may see goes in: names, descriptions, service types, eligibility,
+languages and places (down to the province of a hidden location, as the pages show). Phones,
+contacts, e-mails and addresses are never indexed at any tier, so no hit, snippet, facet count
+or suggestion can reveal them.
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+from wagtail.models import Locale
+
+from search import registry
+from search.contract import Document
+
+from .filters import GROUP_LABELS, GROUP_QS
+from .models import (
+    Area,
+    AreaKind,
+    Language,
+    Location,
+    Organization,
+    OrganizationName,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceLanguage,
+    ServiceTerm,
+    TaxonomyTerm,
+)
+from .visibility import allowed_tiers, viewer_tier
+
+
+def _ancestors(code):
+    parts = code.split(".")
+    return [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
+def _keys(values):
+    return [str(v) for v in values]
+
+
+def _area_names(area):
+    names = []
+    while area is not None:
+        names += [area.name_en, area.name_km]
+        area = area.parent
+    return [n for n in names if n]
+
+
+class _Places:
+    """Province slugs (with nationwide areas spread over the country) and place names."""
+
+    def __init__(self):
+        self._provinces_of = {}
+
+    def provinces_of_country(self, country_id):
+        if country_id not in self._provinces_of:
+            self._provinces_of[country_id] = list(
+                Area.objects.filter(kind=AreaKind.PROVINCE, country_id=country_id).values_list(
+                    "slug", flat=True
+                )
+            )
+        return self._provinces_of[country_id]
+
+    def facets(self, located, served):
+        """Countries and provinces of where a record sits (`located`) and whom it serves
+        (`served`); a service area that is a whole country counts in each of its provinces."""
+        countries, provinces = set(), set()
+        for area, spread in [(a, False) for a in located] + [(a, True) for a in served]:
+            if area is None:
+                continue
+            if area.country_id:
+                countries.add(area.country.slug)
+            if area.kind == AreaKind.COUNTRY:
+                countries.add(area.slug)
+                if spread:
+                    provinces.update(self.provinces_of_country(area.pk))
+            elif area.province_id:
+                provinces.add(area.province.slug)
+        return sorted(countries), sorted(provinces)
+
+
+def _services_by_org(org_ids):
+    return Service.objects.filter(organization_id__in=org_ids, live=True).select_related("organization")
+
+
+def _live_translations(model, keys):
+    by_key = defaultdict(dict)
+    for obj in model.objects.filter(translation_key__in=keys, live=True).select_related("locale"):
+        by_key[obj.translation_key][obj.locale.language_code] = obj
+    return by_key
+
+
+def _source(translations, default_language):
+    return translations.get(default_language) or translations[sorted(translations)[0]]
+
+
+def _service_details(service_ids):
+    """Terms (with their ancestors: a legal-aid sub-type is legal aid too), languages, areas and
+    locations of many services, in a few queries."""
+    terms, languages, areas, location_areas = (
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+    )
+    taxonomy = {t.code: t for t in TaxonomyTerm.objects.all()}
+    for service_id, code in ServiceTerm.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "term__code"
+    ):
+        for ancestor in _ancestors(code):
+            if ancestor in taxonomy and taxonomy[ancestor] not in terms[service_id]:
+                terms[service_id].append(taxonomy[ancestor])
+    for link in ServiceLanguage.objects.filter(service_id__in=service_ids).select_related("language"):
+        languages[link.service_id].append(link.language)
+    area_rel = ("area", "area__country", "area__province", "area__parent", "area__parent__parent")
+    for link in ServiceArea.objects.filter(service_id__in=service_ids).select_related(*area_rel):
+        areas[link.service_id].append(link.area)
+    loc_rel = tuple(f"location__{a}" for a in area_rel)
+    for link in ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related(*loc_rel):
+        location_areas[link.service_id].append(link.location.area)
+    groups = defaultdict(list)
+    for key, q in GROUP_QS.items():
+        for pk in Service.objects.filter(q, pk__in=service_ids).values_list("pk", flat=True):
+            groups[pk].append(key)
+    return terms, languages, areas, location_areas, groups
+
+
+class OrganizationKind(registry.SearchKind):
+    name = "organization"
+    label = _("Organizations")
+    models = (Organization, Service)
+
+    def all_ids(self):
+        return _keys(
+            Organization.objects.filter(live=True).values_list("translation_key", flat=True).distinct()
+        )
+
+    def affected(self, instance):
+        if isinstance(instance, Organization):
+            return [(self.name, str(instance.translation_key))]
+        org = Organization.objects.filter(pk=instance.organization_id).only("translation_key").first()
+        return [(self.name, str(org.translation_key))] if org else []
+
+    def documents(self, ids):
+        default = Locale.get_default().language_code
+        by_key = _live_translations(Organization, ids)
+        all_orgs = [o for t in by_key.values() for o in t.values()]
+        org_ids = [o.pk for o in all_orgs]
+        names = defaultdict(list)
+        for name in OrganizationName.objects.filter(organization_id__in=org_ids):
+            names[name.organization_id].append(name.name)
+        services = defaultdict(list)
+        for service in _services_by_org(org_ids):
+            services[service.organization_id].append(service)
+        service_ids = [s.pk for ss in services.values() for s in ss]
+        terms, languages, areas, location_areas, groups = _service_details(service_ids)
+        locations = defaultdict(list)
+        area_rel = ("area", "area__country", "area__province", "area__parent", "area__parent__parent")
+        for loc in Location.objects.filter(organization_id__in=org_ids).select_related(*area_rel):
+            locations[loc.organization_id].append(loc.area)
+        places = _Places()
+        docs = {}
+        for key, translations in by_key.items():
+            org = _source(translations, default)
+            related = [o.pk for o in translations.values()]
+            org_services = [s for pk in related for s in services[pk]]
+            all_names = [n for pk in related for n in names[pk]]
+            located = [org.area, org.country] + [a for pk in related for a in locations[pk]]
+            served = []
+            for service in org_services:
+                served += areas[service.pk] + location_areas[service.pk]
+            countries, provinces = places.facets(located, served)
+            area_list = located + served
+            codes = sorted({t.code for s in org_services for t in terms[s.pk]})
+            docs[str(key)] = Document(
+                kind=self.name,
+                id=str(key),
+                title=org.name,
+                url=org.get_absolute_url(),
+                names=all_names,
+                body="\n".join(
+                    [o.description for o in translations.values()]
+                    + [f"{s.name}\n{s.description}" for s in org_services]
+                    + [t.name_en + " " + t.name_km for s in org_services for t in terms[s.pk]]
+                    + [n for a in area_list if a is not None for n in _area_names(a)[:4]]
+                ),
+                facets={
+                    "country": countries,
+                    "province": provinces,
+                    "type": codes,
+                    "language": sorted({lang.code for s in org_services for lang in languages[s.pk]}),
+                    "group": sorted({g for s in org_services for g in groups[s.pk]}),
+                },
+                display={
+                    language: self._display(o, all_names, translations, org, services)
+                    for language, o in translations.items()
+                },
+                date=org.last_verified or org.updated_at.date(),
+            )
+        return docs
+
+    @staticmethod
+    def _display(org, all_names, translations, source, services):
+        with override(org.locale.language_code):
+            parts = [org.description or source.description]
+            if all_names:
+                parts.append(str(_("Also known as: %(names)s")) % {"names": ", ".join(all_names)})
+            shown = services.get(org.pk) or services.get(source.pk) or []
+            if shown:
+                parts.append(str(_("Services: %(names)s")) % {"names": "; ".join(s.name for s in shown)})
+            note, note_url = "", ""
+            if source.successor_id and source.successor and source.successor.live:
+                note = str(_("Now: %(name)s")) % {"name": source.successor.name}
+                note_url = source.successor.get_absolute_url()
+            elif source.is_closed:
+                note = str(_("Closed"))
+        return {
+            "title": org.name,
+            "url": org.get_absolute_url(),
+            "text": "\n".join(p for p in parts if p),
+            "note": note,
+            "note_url": note_url,
+        }
+
+
+class ServiceKind(registry.SearchKind):
+    name = "service"
+    label = _("Services")
+    models = (Service, Organization)
+
+    def all_ids(self):
+        return _keys(
+            Service.objects.filter(live=True, organization__live=True)
+            .values_list("translation_key", flat=True)
+            .distinct()
+        )
+
+    def affected(self, instance):
+        if isinstance(instance, Service):
+            return [(self.name, str(instance.translation_key))]
+        # An organization's name, place and status show on each of its services.
+        keys = Service.objects.filter(organization__translation_key=instance.translation_key).values_list(
+            "translation_key", flat=True
+        )
+        return [(self.name, str(k)) for k in set(keys)]
+
+    def documents(self, ids):
+        default = Locale.get_default().language_code
+        by_key = _live_translations(Service, ids)
+        all_services = [s for t in by_key.values() for s in t.values()]
+        org_ids = {s.organization_id for s in all_services}
+        orgs = {
+            o.pk: o
+            for o in Organization.objects.filter(pk__in=org_ids, live=True).select_related(
+                "area", "area__country", "area__province", "country", "locale"
+            )
+        }
+        org_names = defaultdict(list)
+        for name in OrganizationName.objects.filter(organization_id__in=org_ids):
+            org_names[name.organization_id].append(name.name)
+        terms, languages, areas, location_areas, groups = _service_details([s.pk for s in all_services])
+        places = _Places()
+        docs = {}
+        for key, translations in by_key.items():
+            live = {lang: s for lang, s in translations.items() if s.organization_id in orgs}
+            if not live:
+                continue  # the organization is not published: neither are its services
+            service = _source(live, default)
+            org = orgs[service.organization_id]
+            related = [s.pk for s in live.values()]
+            service_terms = [t for pk in related for t in terms[pk]]
+            located = [org.country] + [a for pk in related for a in location_areas[pk]]
+            served = [a for pk in related for a in areas[pk]]
+            if not served:
+                located.append(org.area)
+            countries, provinces = places.facets(located, served)
+            area_list = located + served
+            docs[str(key)] = Document(
+                kind=self.name,
+                id=str(key),
+                title=service.name,
+                url=f"{org.get_absolute_url()}#service-{service.pk}",
+                body="\n".join(
+                    [orgs[s.organization_id].name for s in live.values()]
+                    + org_names[org.pk]
+                    + [f"{s.description}\n{s.eligibility_description}" for s in live.values()]
+                    + [t.name_en + " " + t.name_km for t in service_terms]
+                    + [lang.name_en for pk in related for lang in languages[pk]]
+                    + [n for a in area_list if a is not None for n in _area_names(a)[:4]]
+                ),
+                facets={
+                    "country": countries,
+                    "province": provinces,
+                    "type": sorted({t.code for t in service_terms}),
+                    "language": sorted({lang.code for pk in related for lang in languages[pk]}),
+                    "group": sorted({g for pk in related for g in groups[pk]}),
+                },
+                display={
+                    lang: self._display(s, orgs[s.organization_id], service) for lang, s in live.items()
+                },
+                date=service.last_verified or service.updated_at.date(),
+            )
+        return docs
+
+    @staticmethod
+    def _display(service, org, source):
+        with override(service.locale.language_code):
+            parts = [
+                str(_("Offered by %(org)s")) % {"org": org.name},
+                service.description or source.description,
+            ]
+        return {
+            "title": service.name,
+            "url": f"{org.get_absolute_url()}#service-{service.pk}",
+            "text": "\n".join(p for p in parts if p),
+        }
+
+
+# -- facet labels -----------------------------------------------------------------------------
+def _area_labels(values, locale):
+    rows = Area.objects.filter(
+        slug__in=values, kind__in=[AreaKind.COUNTRY, AreaKind.PROVINCE]
+    ).select_related("country")
+    labels = {}
+    for area in rows:
+        name = area.name_km if locale == "km" and area.name_km else area.name_en
+        if area.kind == AreaKind.PROVINCE and area.country_code != "KH" and area.country:
+            country = (
+                area.country.name_km if locale == "km" and area.country.name_km else area.country.name_en
+            )
+            name = f"{name} ({country})"
+        labels[area.slug] = name
+    return labels
+
+
+def _type_labels(values, locale):
+    return {
+        t.code: (t.name_km if locale == "km" and t.name_km else t.name_en)
+        for t in TaxonomyTerm.objects.filter(code__in=values)
+    }
+
+
+def _language_labels(values, locale):
+    return {lang.code: lang.name_en for lang in Language.objects.filter(code__in=values)}
+
+
+def _group_labels(values, locale):
+    with override(locale):
+        return {key: str(GROUP_LABELS[key]) for key in values if key in GROUP_LABELS}
+
+
+def _tiers(viewer):
+    return allowed_tiers(viewer_tier(viewer))
+
+
+def register():
+    registry.register(OrganizationKind())
+    registry.register(ServiceKind())
+    registry.register_facet("country", _("Country"), _area_labels, order=20)
+    registry.register_facet("province", _("Province"), _area_labels, order=30)
+    registry.register_facet("type", _("Service type"), _type_labels, order=40)
+    registry.register_facet("group", _("Who it serves"), _group_labels, order=50)
+    registry.register_facet("language", _("Language"), _language_labels, order=60)
+    registry.set_tier_resolver(_tiers)

@@ -1,0 +1,101 @@
+"""The search contract: what every engine accepts and returns (DESIGN.md, "Search contract").
+
+    query:  text, filters {field: [values]}, facets [fields], sort, page, per_page, locale, viewer
+    result: hits [{kind, id, title, url, snippet, score}], total,
+            facets {field: [(value, label, count, selected)]}, engine, took_ms
+
+`Document` is what apps hand to the index: only data every viewer of `tier` may see.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+SORTS = ("relevance", "title", "recent")
+MAX_TEXT = 200  # characters of query text kept; the rest of a 10,000-character paste is dropped
+MAX_TOKENS = 12
+MAX_PER_PAGE = 100
+MAX_PAGE = 500  # deep paging past 50,000 hits is a crawler, not a person
+
+
+@dataclass
+class Document:
+    """One searchable record, as an app describes it to `search`.
+
+    `display` holds, per language code, what a result shows: {"en": {"title", "url", "text"}}.
+    `names` are alternative names (acronyms, aliases, former names, translations), weighted
+    between the title and the body. `facets` maps a facet field to its values.
+    """
+
+    kind: str
+    id: str
+    title: str
+    url: str
+    tier: str = "public"
+    names: list = field(default_factory=list)
+    body: str = ""
+    facets: dict = field(default_factory=dict)
+    display: dict = field(default_factory=dict)
+    date: datetime.date | None = None
+
+    @property
+    def key(self):
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass
+class Query:
+    text: str = ""
+    filters: dict = field(default_factory=dict)  # {field: [values]}; OR within, AND across
+    facets: list = field(default_factory=list)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    locale: str = "en"
+    viewer: object = None  # a user (or AnonymousUser / None); tiers come from the registry
+    kinds: list = field(default_factory=list)  # empty: every registered kind
+
+    def __post_init__(self):
+        self.text = (self.text or "")[: MAX_TEXT * 4]
+        self.sort = self.sort if self.sort in SORTS else "relevance"
+        self.page = min(max(int(self.page or 1), 1), MAX_PAGE)
+        self.per_page = min(max(int(self.per_page or 20), 1), MAX_PER_PAGE)
+        self.filters = {k: [v for v in vals if v] for k, vals in (self.filters or {}).items() if vals}
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: str
+    title: str
+    url: str
+    snippet: str  # safe HTML: escaped text with <mark> around matched words
+    score: float
+    date: datetime.date | None = None
+    note: str = ""  # e.g. "Now: <successor>" for a merged or closed organization
+    note_url: str = ""
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Result:
+    hits: list
+    total: int
+    facets: dict  # {field: [FacetValue]}
+    engine: str
+    took_ms: float
+    query: Query = None
+    corrections: dict = field(default_factory=dict)  # {typed token: token searched instead}
+    notice: str = ""  # shown to the user, e.g. when the search server is down
+
+    @property
+    def pages(self):
+        if not self.query:
+            return 1
+        return max(1, -(-self.total // self.query.per_page))

@@ -1,0 +1,169 @@
+"""What both engines share: validating a query against the registry, and turning stored
+document data into hits and facets the same way."""
+
+import time
+from dataclasses import dataclass, field
+
+from .. import registry
+from ..contract import FacetValue, Hit, Result
+from ..highlight import mark_title, snippet
+from ..planning import plan
+from ..text import clean, token_string, tokens
+
+BODY_TOKEN_LIMIT = 200_000  # tokens of body text indexed per document
+VOCABULARY_TOKEN_LIMIT = 2_000  # body tokens per document that feed "did you mean"
+
+
+@dataclass
+class Prepared:
+    """A query checked against the registry, with everything an engine needs."""
+
+    query: object
+    clauses: list
+    tiers: list
+    kinds: list
+    filters: dict  # only registered facet fields, values capped
+    facet_fields: list
+    terms: set = field(default_factory=set)  # tokens to mark in snippets
+    phrases: set = field(default_factory=set)  # token tuples to mark only as a whole
+    prefixes: list = field(default_factory=list)
+    corrections: dict = field(default_factory=dict)
+
+    @property
+    def has_text(self):
+        return bool(self.clauses)
+
+    @property
+    def unsearchable(self):
+        """Text was typed but none of it is searchable (only punctuation, symbols or emoji)."""
+        return bool(self.query.text.strip()) and not self.clauses
+
+
+def prepare(query, prefix=False):
+    known = registry.facets()
+    filters = {}
+    for name, values in query.filters.items():
+        if name in known:
+            cleaned = []
+            for value in values[:40]:
+                value = clean(str(value))[:120].strip()
+                if value and value not in cleaned:
+                    cleaned.append(value)
+            if cleaned:
+                filters[name] = cleaned
+    facet_fields = [f for f in (query.facets or []) if f in known]
+    kinds = [k for k in (query.kinds or registry.kinds()) if k in registry.kinds()]
+    clauses = plan(query.text, prefix=prefix)
+    prepared = Prepared(query, clauses, registry.viewer_tiers(query.viewer), kinds, filters, facet_fields)
+    for clause in clauses:
+        if clause.prefix:
+            prepared.prefixes.append(clause.alternatives[0][0])
+        else:
+            for alternative in clause.alternatives:
+                if len(alternative) == 1:
+                    prepared.terms.add(alternative[0])
+                else:
+                    prepared.phrases.add(alternative)
+    return prepared
+
+
+def document_tokens(doc):
+    """(title, names, body) token strings of a Document: every language's title counts as title."""
+    titles = [doc.title] + [d.get("title", "") for d in doc.display.values()]
+    title = " ".join(dict.fromkeys(token_string(t) for t in titles if t))
+    names = token_string(" \n ".join(doc.names))
+    body = " ".join(tokens(doc.body)[:BODY_TOKEN_LIMIT])
+    return title, names, body
+
+
+def vocabulary(title, names, body):
+    words = set(title.split()) | set(names.split()) | set(body.split()[:VOCABULARY_TOKEN_LIMIT])
+    return {w for w in words if w.isascii() and w.isalpha() and 4 <= len(w) <= 60}
+
+
+def sort_title(title):
+    return " ".join(token_string(title).split())[:200] or "~"
+
+
+def display_for(display, locale):
+    """The display data in the viewer's language, else English, else any."""
+    return display.get(locale) or display.get("en") or next(iter(display.values()), {})
+
+
+def make_hit(prepared, kind, object_id, title, url, display, score, date=None, extra_terms=()):
+    """A Hit with the title and the best snippet marked (the viewer's language first)."""
+    terms = prepared.terms | set(extra_terms)
+    display = display or {}
+    chosen = display_for(display, prepared.query.locale)
+    shown_title, shown_url = chosen.get("title") or title, chosen.get("url") or url
+    phrases = prepared.phrases
+    html, matched = snippet(chosen.get("text", ""), terms, prepared.prefixes, phrases=phrases)
+    if not matched:  # the match may be in another language's text (a Khmer word, English UI)
+        for other in (d.get("text", "") for d in display.values() if d is not chosen):
+            other_html, other_matched = snippet(other, terms, prepared.prefixes, phrases=phrases)
+            if other_matched:
+                html = other_html
+                break
+    return Hit(
+        kind=kind,
+        id=object_id,
+        title=mark_title(shown_title, terms, prepared.prefixes, phrases)
+        if prepared.has_text
+        else shown_title,
+        url=shown_url,
+        snippet=html,
+        score=round(float(score or 0), 4),
+        date=date,
+        note=chosen.get("note", ""),
+        note_url=chosen.get("note_url", ""),
+    )
+
+
+def make_facets(prepared, counts):
+    """{field: [FacetValue]} from {field: {value: count}}; chosen values are always listed."""
+    facets = {}
+    for name in prepared.facet_fields:
+        field_counts = dict(counts.get(name, {}))
+        selected = set(prepared.filters.get(name, []))
+        for value in selected:
+            field_counts.setdefault(value, 0)
+        labels = registry.facet_labels(name, list(field_counts), prepared.query.locale)
+        values = [
+            FacetValue(value, labels[value], count, value in selected)
+            for value, count in field_counts.items()
+            if count or value in selected
+        ]
+        values.sort(key=lambda v: (-v.count, v.label.casefold()))
+        facets[name] = values
+    return facets
+
+
+def empty_result(prepared, engine, started):
+    return Result(
+        hits=[],
+        total=0,
+        facets=make_facets(prepared, {}),
+        engine=engine,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        query=prepared.query,
+    )
+
+
+class Engine:
+    name = ""
+
+    def search(self, query):
+        raise NotImplementedError
+
+    def suggest(self, text, locale="en", viewer=None, limit=8):
+        raise NotImplementedError
+
+    def upsert(self, documents):
+        raise NotImplementedError
+
+    def delete(self, kind, ids):
+        raise NotImplementedError
+
+    def rebuild(self, kind, documents):
+        """Replace everything of `kind` with `documents` (an iterable); returns the count."""
+        raise NotImplementedError

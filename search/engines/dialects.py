@@ -1,0 +1,145 @@
+"""The two full-text back ends of the database engine: SQLite FTS5 and PostgreSQL tsvector.
+
+Both receive only normalised tokens (see `search.text`), quoted here, never user syntax, and
+they are passed as query parameters. The SQL strings below interpolate only constants, SQL
+fragments built from placeholders, and integers (hence the S608 exemptions).
+A query is clauses (AND) of alternatives (OR) of phrases (token sequences).
+"""
+
+
+def _fts5_quote(token):
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _pg_quote(token):
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class SQLiteFTS5:
+    """An FTS5 table `search_fts(title, names, body)` whose rowid is the IndexEntry id."""
+
+    vendor = "sqlite"
+    weights = (10.0, 5.0, 1.0)  # bm25 weights of title, names, body
+
+    def match_expression(self, clauses, fuzzy=None, names_only=False):
+        parts = []
+        for clause in clauses:
+            options = []
+            for alternative in clause.alternatives:
+                phrase = _fts5_quote(" ".join(alternative))
+                options.append(phrase + ("*" if clause.prefix else ""))
+            options += [_fts5_quote(word) for word in (fuzzy or {}).get(clause.typed, ())]
+            parts.append("(" + " OR ".join(options) + ")")
+        expression = " AND ".join(parts)
+        return "{title names} : (" + expression + ")" if names_only else expression
+
+    def matching_ids_sql(self):
+        return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+
+    def all_matches_sql(self):
+        """Every matching entry id with its score (higher is better)."""
+        w = ", ".join(str(x) for x in self.weights)
+        return f"SELECT rowid, -bm25(search_fts, {w}) FROM search_fts WHERE search_fts MATCH %s"  # noqa: S608
+
+    def ranked_sql(self, where, order, limit):
+        """Ids and scores of matching entries, best first (bm25 is lower for better)."""
+        w = ", ".join(str(x) for x in self.weights)
+        order_by = {"relevance": "score DESC, e.sort_title", "title": "e.sort_title, e.id"}.get(
+            order, "e.date DESC, score DESC"
+        )
+        return (
+            f"SELECT e.id, -bm25(search_fts, {w}) AS score FROM search_fts "  # noqa: S608
+            f"JOIN search_indexentry e ON e.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND {where} ORDER BY {order_by} {limit}"
+        )
+
+    def write(self, cursor, rows):
+        """rows: [(entry id, title tokens, name tokens, body tokens)]"""
+        if not rows:
+            return
+        cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(r[0],) for r in rows])
+        cursor.executemany("INSERT INTO search_fts (rowid, title, names, body) VALUES (%s, %s, %s, %s)", rows)
+
+    def remove(self, cursor, ids):
+        cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+
+    def clear(self, cursor, ids=None):
+        if ids is None:
+            cursor.execute("DELETE FROM search_fts")
+        else:
+            self.remove(cursor, ids)
+
+
+class PostgresFTS:
+    """A `vector tsvector` column on search_indexentry (GIN-indexed), built from our tokens:
+    title tokens weigh A, names B, body D. No PostgreSQL text parser or dictionary is involved,
+    so Khmer and Thai words stay exactly as ICU segmented them."""
+
+    vendor = "postgresql"
+
+    def _lexeme(self, alternative, prefix, names_only):
+        weight = "AB" if names_only else ""
+        if len(alternative) == 1:
+            return _pg_quote(alternative[0]) + (":*" + weight if prefix else (":" + weight if weight else ""))
+        words = [_pg_quote(w) + (":" + weight if weight else "") for w in alternative]
+        return "(" + " <-> ".join(words) + ")"
+
+    def match_expression(self, clauses, fuzzy=None, names_only=False):
+        parts = []
+        for clause in clauses:
+            options = [self._lexeme(alt, clause.prefix, names_only) for alt in clause.alternatives]
+            options += [self._lexeme((w,), False, names_only) for w in (fuzzy or {}).get(clause.typed, ())]
+            parts.append("(" + " | ".join(options) + ")")
+        return " & ".join(parts)
+
+    def matching_ids_sql(self):
+        return "SELECT id FROM search_indexentry WHERE vector @@ CAST(%s AS tsquery)"
+
+    def all_matches_sql(self):
+        return (
+            "SELECT e.id, ts_rank(e.vector, q.q) FROM search_indexentry e, "
+            "(SELECT CAST(%s AS tsquery) AS q) q WHERE e.vector @@ q.q"
+        )
+
+    def ranked_sql(self, where, order, limit):
+        order_by = {"relevance": "score DESC, e.sort_title", "title": "e.sort_title, e.id"}.get(
+            order, "e.date DESC NULLS LAST, score DESC"
+        )
+        return (
+            "SELECT e.id, ts_rank(e.vector, q.q) AS score FROM search_indexentry e, "  # noqa: S608
+            "(SELECT CAST(%s AS tsquery) AS q) q "
+            f"WHERE e.vector @@ q.q AND {where} ORDER BY {order_by} {limit}"
+        )
+
+    @staticmethod
+    def vector_literal(title, names, body):
+        """A tsvector literal with positions and weights; fields are 100 positions apart so a
+        phrase never spans two fields."""
+        out = []
+        position = 1
+        for tokens, weight in ((title, "A"), (names, "B"), (body, "D")):
+            for token in tokens.split():
+                out.append(f"{_pg_quote(token)}:{min(position, 16383)}{weight}")
+                position += 1
+            position += 100
+        return " ".join(out)
+
+    def write(self, cursor, rows):
+        cursor.executemany(
+            "UPDATE search_indexentry SET vector = CAST(%s AS tsvector) WHERE id = %s",
+            [(self.vector_literal(t, n, b), i) for i, t, n, b in rows],
+        )
+
+    def remove(self, cursor, ids):
+        pass  # the vector lives on the entry row, deleted with it
+
+    def clear(self, cursor, ids=None):
+        pass
+
+
+def dialect_for(connection):
+    if connection.vendor == "postgresql":
+        return PostgresFTS()
+    if connection.vendor == "sqlite":
+        return SQLiteFTS5()
+    raise RuntimeError(f"The database search engine supports SQLite and PostgreSQL, not {connection.vendor}.")

@@ -1,0 +1,197 @@
+"""The portal-wide search page (/search/) and the name autocomplete (/search/suggest/)."""
+
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from . import api, registry
+from .contract import SORTS, Query
+
+logger = logging.getLogger(__name__)
+
+PAGE_FACETS = ["kind", "country", "province", "type", "group", "language"]
+SORT_LABELS = {"relevance": _("Best match"), "title": _("Name (A–Z)"), "recent": _("Recently verified")}
+MAX_FILTER_VALUES = 20
+SUGGEST_MIN_CHARS = 2
+
+
+@dataclass
+class FacetItem:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class FacetView:
+    name: str
+    label: str
+    values: list
+
+
+def _facet_views(result, selected):
+    """Facets for the template; service types show families, and sub-types of chosen families."""
+    views = []
+    definitions = registry.facets()
+    for name in PAGE_FACETS:
+        values = result.facets.get(name, [])
+        items = [FacetItem(v.value, v.label, v.count, v.selected) for v in values]
+        if name == "type":
+            families = {i.value: i for i in items if "." not in i.value}
+            open_families = {v.split(".")[0] for v in selected.get("type", [])}
+            for item in items:
+                family = item.value.split(".")[0]
+                if "." in item.value and family in open_families and family in families:
+                    families[family].children.append(item)
+            items = list(families.values())
+        views.append(FacetView(name, definitions[name].label if name in definitions else name, items))
+    return views
+
+
+def _locale():
+    return (get_language() or "en").split("-")[0]
+
+
+def _read(request):
+    params = request.GET
+    text = params.get("q", "")
+    filters = {}
+    for name in PAGE_FACETS:
+        values = [v for v in params.getlist(name)[:MAX_FILTER_VALUES] if v.strip()]
+        if values:
+            filters[name] = list(dict.fromkeys(v.strip()[:120] for v in values))
+    sort = params.get("sort", "relevance")
+    try:
+        page = int(params.get("page", "1"))
+    except ValueError:
+        page = 1
+    return text, filters, (sort if sort in SORTS else "relevance"), page
+
+
+def _url(text, filters, sort="relevance", page=1, without=None, replace_text=None):
+    params = []
+    q = text if replace_text is None else replace_text
+    if q.strip():
+        params.append(("q", q))
+    for name, values in filters.items():
+        params += [(name, v) for v in values if (name, v) != without]
+    if sort != "relevance":
+        params.append(("sort", sort))
+    if page > 1:
+        params.append(("page", page))
+    path = reverse("search:index")
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+@require_GET
+def search_page(request):
+    text, filters, sort, page = _read(request)
+    context = {"q": text, "sort": sort, "sorts": SORT_LABELS.items(), "searched": False}
+    if not text.strip() and not filters:
+        return render(request, "search/index.html", context)
+
+    query = Query(
+        text=text,
+        filters=filters,
+        facets=PAGE_FACETS,
+        sort=sort,
+        page=page,
+        per_page=settings.SEARCH_PAGE_SIZE,
+        locale=_locale(),
+        viewer=request.user,
+    )
+    result = api.run(query)
+    if result.total and page > result.pages:  # a stale link past the last page: show the last
+        query.page = result.pages
+        result = api.run(query)
+    labels = {name: {v.value: v.label for v in values} for name, values in result.facets.items()}
+    active = [
+        (
+            name,
+            registry.facets()[name].label,
+            value,
+            labels.get(name, {}).get(value, value),
+            _url(text, filters, sort, without=(name, value)),
+        )
+        for name, values in filters.items()
+        if name in registry.facets()
+        for value in values
+    ]
+    relaxed = []
+    if not result.total:
+        # Say what removing each filter would give, so an empty page has a way out.
+        for name, label, value, value_label, url in active[:6]:
+            reduced = {k: [v for v in vals if (k, v) != (name, value)] for k, vals in filters.items()}
+            count = api.run(
+                Query(text=text, filters=reduced, per_page=1, locale=query.locale, viewer=request.user)
+            ).total
+            relaxed.append((label, value_label, url, count))
+    page_links = [
+        (n, _url(text, filters, sort, page=n)) for n in _page_range(result.query.page, result.pages)
+    ]
+    context.update(
+        searched=True,
+        result=result,
+        hits=result.hits,
+        facets=_facet_views(result, filters),
+        active_filters=active,
+        relaxed=relaxed,
+        page=result.query.page,
+        start_index=(result.query.page - 1) * result.query.per_page + 1,
+        pages=result.pages,
+        page_links=page_links,
+        previous_url=_url(text, filters, sort, page=result.query.page - 1) if result.query.page > 1 else "",
+        next_url=_url(text, filters, sort, page=result.query.page + 1)
+        if result.query.page < result.pages
+        else "",
+        corrections=[
+            (typed, fixed, _url(_replace_word(text, typed, fixed), filters, sort))
+            for typed, fixed in result.corrections.items()
+        ],
+        share_url=request.build_absolute_uri(_url(text, filters, sort)),
+        sort_urls=[(key, label, _url(text, filters, key)) for key, label in SORT_LABELS.items()],
+        kind_labels={name: kind.label for name, kind in registry.kinds().items()},
+    )
+    response = render(request, "search/index.html", context)
+    response["X-Search-Engine"] = result.engine
+    return response
+
+
+def _replace_word(text, typed, fixed):
+    words = text.split()
+    out = [fixed if w.casefold().strip(".,;:!?") == typed else w for w in words]
+    return " ".join(out) if out != words else fixed
+
+
+def _page_range(current, total):
+    numbers = {1, total, *range(max(1, current - 2), min(total, current + 2) + 1)}
+    return sorted(n for n in numbers if 1 <= n <= total)
+
+
+@require_GET
+@cache_control(private=True, max_age=60)
+def suggest(request):
+    """Up to 8 names starting with what was typed: {"results": [{"title", "url", "kind"}]}."""
+    text = request.GET.get("q", "")[:100]
+    if len(text.strip()) < SUGGEST_MIN_CHARS:
+        return JsonResponse({"results": []})
+    try:
+        results = api.suggest(text, locale=_locale(), viewer=request.user)
+        labels = {name: str(kind.label) for name, kind in registry.kinds().items()}
+        for item in results:
+            item["kind_label"] = labels.get(item["kind"], item["kind"])
+    except Exception:
+        logger.exception("Autocomplete failed for %r", text)
+        results = []
+    return JsonResponse({"results": results})
