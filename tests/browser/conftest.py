@@ -38,6 +38,7 @@ def portal_server():
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "DATABASE_URL": f"sqlite:///{workdir / 'browser.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),
+        "MAP_TILE_URL": "",  # no basemap tiles: the browser tests use no network
     }
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_reference_data", "--no-communes")

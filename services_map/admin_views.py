@@ -1,0 +1,60 @@
+"""Wagtail admin report "Not on the map": what editors must fix so entries appear on the map."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from directory.models import Organization
+
+from .placement import Problem
+from .report import report_rows
+
+
+def organization_edit_url(pk):
+    try:
+        return reverse(Organization.snippet_viewset.get_url_name("edit"), args=[pk])
+    except (AttributeError, NoReverseMatch):
+        return ""
+
+
+class NotOnMapView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "services_map/admin/not_on_map.html"
+    page_title = _("Not on the map")
+    header_icon = "site"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = report_rows()
+        counts = {}
+        for row in rows:
+            counts[row.problem] = counts.get(row.problem, 0) + 1
+        reason = self.request.GET.get("reason", "")
+        if reason in Problem.LABELS:
+            rows = [row for row in rows if row.problem == reason]
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("p"))
+        edit_urls = {}
+        for row in page.object_list:
+            if row.organization_id not in edit_urls:
+                edit_urls[row.organization_id] = organization_edit_url(row.organization_id)
+            row.edit_url = edit_urls[row.organization_id]
+        context.update(
+            {
+                "page_obj": page,
+                "reason": reason,
+                "reasons": [(code, label, counts.get(code, 0)) for code, label in Problem.LABELS.items()],
+                "total": sum(counts.values()),
+            }
+        )
+        return context

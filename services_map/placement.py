@@ -1,0 +1,201 @@
+"""Where a location goes on the map, for one viewer.
+
+Rules (the map, the GeoJSON, the list and the editors' report all follow them):
+
+* A location the viewer may see exactly (``directory.visibility.can_see``) is drawn at its own
+  point, when that point is valid: both coordinates given, not 0,0, in range, and inside the
+  location's country (``directory.validators.COUNTRY_BOUNDS``; countries without a box are
+  only range-checked).
+* A confidential location (a shelter, or any location whose tier the viewer lacks) is drawn
+  only at the centre of its district, or of its province when the district has no centre,
+  flagged as approximate. Its own coordinates are never read for such a viewer.
+* Viewers who may see a confidential location exactly but whose point is missing or invalid
+  still get the approximate marker, so nobody sees less than the public does.
+* A public location without a valid point stays off the map (never at 0,0), and so does a
+  location whose area has no centre to fall back on. Editors find both in the admin report
+  "Not on the map".
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import AreaKind, LocationType, Visibility
+from directory.validators import COUNTRY_BOUNDS
+from directory.visibility import allowed_tiers
+
+COORDINATE_DECIMALS = 5  # about 1 m: as precise as any address point needs to be
+
+
+class Problem:
+    """Why a point cannot be used (stable codes; labels for people)."""
+
+    NO_LOCATION = "no-location"
+    NO_POINT = "no-point"
+    HALF_POINT = "half-point"
+    NULL_ISLAND = "zero"
+    OUT_OF_RANGE = "out-of-range"
+    SWAPPED = "swapped"
+    OUTSIDE_COUNTRY = "outside-country"
+    NO_CENTRE = "no-centre"
+
+    LABELS = {
+        NO_LOCATION: _("No location recorded"),
+        NO_POINT: _("No coordinates"),
+        HALF_POINT: _("Only one coordinate"),
+        NULL_ISLAND: _("Coordinates are 0, 0"),
+        OUT_OF_RANGE: _("Coordinates out of range"),
+        SWAPPED: _("Latitude and longitude look swapped"),
+        OUTSIDE_COUNTRY: _("Coordinates outside the location's country"),
+        NO_CENTRE: _("Confidential, and its district or province has no centre point"),
+    }
+
+
+def point_problem(latitude, longitude, country_code):
+    """None when (latitude, longitude) is a usable point in `country_code`, else a Problem code."""
+    if latitude is None and longitude is None:
+        return Problem.NO_POINT
+    if latitude is None or longitude is None:
+        return Problem.HALF_POINT
+    if abs(latitude) < 1e-6 and abs(longitude) < 1e-6:
+        return Problem.NULL_ISLAND
+    bounds = COUNTRY_BOUNDS.get(country_code or "")
+    if bounds:
+        south, west, north, east = bounds
+        if south <= longitude <= north and west <= latitude <= east:
+            return Problem.SWAPPED
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return Problem.OUT_OF_RANGE
+    if bounds and not (south <= latitude <= north and west <= longitude <= east):
+        return Problem.OUTSIDE_COUNTRY
+    return None
+
+
+@lru_cache(maxsize=8)
+def _visible_tiers(tier):
+    """`directory.visibility.allowed_tiers`, once per tier (it is asked once per location)."""
+    return frozenset(allowed_tiers(tier))
+
+
+def can_see(tier, visibility):
+    return visibility in _visible_tiers(str(tier))
+
+
+def effective_visibility(location_type, visibility):
+    """A shelter is never public, whatever the row says (as on the organization page)."""
+    if location_type == LocationType.SHELTER and visibility == Visibility.PUBLIC:
+        return Visibility.PARTNERS
+    return visibility
+
+
+@dataclass(frozen=True, slots=True)
+class AreaInfo:
+    pk: int
+    kind: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+    parent_id: int | None
+    province_id: int | None
+    country_code: str
+
+    @property
+    def has_centre(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+def area_centre(area, areas):
+    """(area, ...) whose centre stands for a confidential location in `area`: the district
+    (a commune's district, never the commune itself), else the province. None for a country
+    or when neither has a centre."""
+    if area is None:
+        return None
+    if area.kind == AreaKind.COMMUNE:
+        area = areas.get(area.parent_id)
+        if area is None:
+            return None
+    if area.kind == AreaKind.DISTRICT:
+        if area.has_centre:
+            return area
+        area = areas.get(area.province_id)
+    if area is not None and area.kind == AreaKind.PROVINCE and area.has_centre:
+        return area
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One marker: where, whether approximate, and what the viewer may read about the place."""
+
+    location_id: int
+    latitude: float
+    longitude: float
+    approximate: bool
+    where: str  # area name(s) the viewer may see
+    name: str  # the location's name, or only its type when the viewer may not see it
+    location_type: str
+    hidden_note: str = ""  # why the point is approximate
+    tier: str = Visibility.PUBLIC  # the tier of what this place reveals (an area centre is public)
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    location_id: int | None
+    problem: str
+
+
+def place_location(row, tier, areas):
+    """Place one location (a LocationRow) for a viewer at `tier`: a Place or an Unplaced."""
+    visibility = effective_visibility(row.location_type, row.visibility)
+    area = areas.get(row.area_id)
+    exact_allowed = can_see(tier, visibility)
+    if exact_allowed:
+        problem = point_problem(row.latitude, row.longitude, area.country_code if area else "")
+        if problem is None:
+            return Place(
+                location_id=row.pk,
+                latitude=round(row.latitude, COORDINATE_DECIMALS),
+                longitude=round(row.longitude, COORDINATE_DECIMALS),
+                approximate=False,
+                where=area_label(area, areas),
+                name=row.name,
+                location_type=row.location_type,
+                tier=visibility,
+            )
+        if visibility == Visibility.PUBLIC:
+            return Unplaced(row.pk, problem)
+        note = _("Exact point not recorded: shown at the centre of %(area)s.")
+    elif visibility == Visibility.PARTNERS:
+        note = _("Address shared with partners only: shown at the centre of %(area)s.")
+    else:
+        note = _("Address not published: shown at the centre of %(area)s.")
+    centre = area_centre(area, areas)
+    if centre is None:
+        return Unplaced(row.pk, Problem.NO_CENTRE)
+    return Place(
+        location_id=row.pk,
+        latitude=round(centre.latitude, COORDINATE_DECIMALS),
+        longitude=round(centre.longitude, COORDINATE_DECIMALS),
+        approximate=True,
+        # Never more precise than the district (a commune can be enough to find a shelter).
+        where=area_label(centre, areas),
+        name=row.name if exact_allowed else row.type_label,
+        location_type=row.location_type,
+        hidden_note=str(note) % {"area": centre.name},
+        tier=visibility if exact_allowed else Visibility.PUBLIC,
+    )
+
+
+def area_label(area, areas):
+    """'Battambang, Battambang' (district, province) without repeats; '' for no area."""
+    if area is None:
+        return ""
+    names = []
+    for item in (area, areas.get(area.parent_id) if area.kind == AreaKind.COMMUNE else None):
+        if item is not None and item.name not in names:
+            names.append(item.name)
+    province = areas.get(area.province_id)
+    if province is not None and province.name not in names:
+        names.append(province.name)
+    return ", ".join(names)

@@ -1,0 +1,96 @@
+"""The editors' list of what is not on the map, or only at an area centre, and why.
+
+One row per published service without a location, and per (service, location) whose point
+cannot be used: missing, half-given, 0,0, out of range, swapped or outside its country. A
+confidential location with a bad point still shows at its area centre (so the public loses
+nothing), but editors should fix the point for partners; a confidential location whose
+district and province have no centre is not on the public map at all.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from directory.filters import DirectorySearch
+from directory.models import Location, ServiceAtLocation, Visibility
+
+from .entries import LocationRow, load_areas
+from .placement import Problem, area_centre, effective_visibility, point_problem
+
+OFF_MAP = "off"
+CENTRE_ONLY = "centre"
+STATUS_LABELS = {
+    OFF_MAP: _("Not on the map"),
+    CENTRE_ONLY: _("Only at the area centre"),
+}
+
+
+@dataclass
+class ReportRow:
+    service_id: int
+    service_name: str
+    organization_id: int
+    organization_name: str
+    location: LocationRow | None
+    area_name: str
+    problem: str
+    status: str
+
+    @property
+    def reason(self):
+        return Problem.LABELS[self.problem]
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+def report_rows(params=None):
+    """Rows for every published service (default locale) that the map cannot place exactly."""
+    services = DirectorySearch(params if params is not None else QueryDict()).services()
+    rows = list(
+        services.order_by("organization__name", "name", "pk").values_list(
+            "pk", "name", "organization_id", "organization__name"
+        )
+    )
+    at = defaultdict(list)
+    for service_id, location_id in ServiceAtLocation.objects.filter(
+        service__in=services.values("pk")
+    ).values_list("service_id", "location_id"):
+        at[service_id].append(location_id)
+    locations, by_org = {}, defaultdict(list)
+    for values in (
+        Location.objects.filter(organization__in=services.values("organization_id"))
+        .order_by("organization_id", "sort_order", "pk")
+        .values_list(
+            "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
+        )
+    ):
+        row = LocationRow(*values)
+        locations[row.pk] = row
+        by_org[row.organization_id].append(row.pk)
+    areas = load_areas({row.area_id for row in locations.values()})
+
+    out = []
+    for service_id, name, org_id, org_name in rows:
+        ids = [i for i in at.get(service_id, ()) if i in locations] or by_org.get(org_id, [])
+        if not ids:
+            out.append(ReportRow(service_id, name, org_id, org_name, None, "", Problem.NO_LOCATION, OFF_MAP))
+            continue
+        for location_id in ids:
+            location = locations[location_id]
+            area = areas.get(location.area_id)
+            problem = point_problem(location.latitude, location.longitude, area.country_code if area else "")
+            public = effective_visibility(location.location_type, location.visibility) == Visibility.PUBLIC
+            has_centre = area_centre(area, areas) is not None
+            if not public and not has_centre:
+                problem, status = Problem.NO_CENTRE, OFF_MAP  # not even approximately, for the public
+            elif problem:
+                status = OFF_MAP if public else CENTRE_ONLY
+            else:
+                continue
+            area_name = area.name if area else ""
+            out.append(ReportRow(service_id, name, org_id, org_name, location, area_name, problem, status))
+    return out

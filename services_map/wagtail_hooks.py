@@ -1,0 +1,29 @@
+"""Admin hooks: the "Not on the map" report under Reports."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .admin_views import NotOnMapView
+
+
+@hooks.register("register_admin_urls")
+def register_map_report_url():
+    return [path("reports/not-on-the-map/", NotOnMapView.as_view(), name="services_map_not_on_map")]
+
+
+class EditorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("wagtailadmin.access_admin")
+
+
+@hooks.register("register_reports_menu_item")
+def register_map_report_menu_item():
+    return EditorsMenuItem(
+        _("Not on the map"),
+        reverse("services_map_not_on_map"),
+        name="not-on-the-map",
+        icon_name="site",
+        order=1300,
+    )
