@@ -7,6 +7,14 @@
   what they are editing, create the Khmer copy, and submit for moderation. They cannot publish.
 * **Moderators**: everything editors do, plus publish, unpublish, delete and unlock. They are
   the reviewers in the "Moderators approval" workflow assigned to organizations and services.
+  They may also hand over a departing steward's entries and delete spam suggestions, and they
+  keep the search synonym groups (editors may only view them).
+* **Coordinators**: receive the review reminders of entries that stay overdue or have no active
+  steward (``manage.py send_review_reminders``). They edit like editors (to assign stewards)
+  and may hand over stewardship; they do not publish.
+
+Editors, Moderators and Coordinators all use the stewardship screens: the Reviews dashboard,
+logging verifications and the queue of visitors' update suggestions.
 
 Wagtail's own migrations create Editors and Moderators (with admin access and image and
 document permissions); ``ensure_roles`` extends them and is run after every ``migrate``
@@ -36,6 +44,10 @@ def partners_group_name():
     return getattr(settings, "DIRECTORY_PARTNER_GROUP", "Partners")
 
 
+def coordinators_group_name():
+    return getattr(settings, "DIRECTORY_COORDINATOR_GROUP", "Coordinators")
+
+
 def _content(actions):
     return [f"directory.{action}_{model}" for model in DIRECTORY_CONTENT for action in actions]
 
@@ -45,8 +57,23 @@ EDITOR_PERMISSIONS = [
     *_content(["add", "change", "view", "lock"]),
     *[f"directory.view_{model}" for model in DIRECTORY_REFERENCE],
     "simple_translation.submit_translation",
+    # Stewardship: the Reviews dashboard, logging verifications, the suggestions queue.
+    "directory.add_verificationlog",
+    "directory.view_verificationlog",
+    "directory.view_updatesuggestion",
+    "directory.change_updatesuggestion",
+    # Search synonyms: editors see them; moderators change them (they widen every search).
+    "search.view_synonymgroup",
 ]
-MODERATOR_PERMISSIONS = [*EDITOR_PERMISSIONS, *_content(["publish", "delete", "unlock"])]
+HANDOVER_PERMISSION = "directory.hand_over_stewardship"
+MODERATOR_PERMISSIONS = [
+    *EDITOR_PERMISSIONS,
+    *_content(["publish", "delete", "unlock"]),
+    HANDOVER_PERMISSION,
+    "directory.delete_updatesuggestion",
+    *[f"search.{action}_synonymgroup" for action in ("add", "change", "delete")],
+]
+COORDINATOR_PERMISSIONS = [*EDITOR_PERMISSIONS, HANDOVER_PERMISSION]
 # Never held by the group, whatever was granted by hand.
 EDITOR_FORBIDDEN = _content(["publish"])
 PARTNER_FORBIDDEN = ["wagtailadmin.access_admin"]
@@ -74,19 +101,20 @@ def _permissions(names, using):
 
 
 def ensure_roles(using=DEFAULT_DB_ALIAS):
-    """Create or extend the Partners, Editors and Moderators groups, and give organizations and
-    services the moderation workflow. Idempotent; returns the groups by name."""
+    """Create or extend the Partners, Editors, Moderators and Coordinators groups, and give
+    organizations and services the moderation workflow. Idempotent; returns the groups by name."""
     with transaction.atomic(using=using):
         groups = {}
         partners, _ = Group.objects.using(using).get_or_create(name=partners_group_name())
         partners.permissions.remove(*_permissions(PARTNER_FORBIDDEN, using))
         groups[partners.name] = partners
 
-        for name, names in ROLE_PERMISSIONS.items():
+        for name, names in {**ROLE_PERMISSIONS, coordinators_group_name(): COORDINATOR_PERMISSIONS}.items():
             group, _ = Group.objects.using(using).get_or_create(name=name)
             group.permissions.add(*_permissions(names, using))
             groups[name] = group
         groups[EDITORS].permissions.remove(*_permissions(EDITOR_FORBIDDEN, using))
+        groups[coordinators_group_name()].permissions.remove(*_permissions(EDITOR_FORBIDDEN, using))
 
         ensure_moderation_workflow(groups[MODERATORS], using=using)
     return groups

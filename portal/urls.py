@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from directory import urls as directory_urls
+from search import urls as search_urls
+from services_map import urls as services_map_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include(directory_urls)),
+    path("search/", include(search_urls)),
+    path("map/", include(services_map_urls)),
 ]
 
 if settings.DEBUG:

@@ -114,6 +114,8 @@ USE_TZ = True
 # Front-end packages come from npm (package.json) and are served as our own static files.
 STATICFILES_DIRS = [
     ("vendor/noto-sans-khmer", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-khmer" / "files"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
@@ -152,12 +154,45 @@ LOGIN_REDIRECT_URL = "/directory/"
 LOGOUT_REDIRECT_URL = "/"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Search (search/): index names are "<prefix>-<kind>" aliases, so environments sharing a cluster
+# never collide. A slow search server is abandoned after the timeout (the database answers).
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
+SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "3"))
+# 1: a publish is searchable as soon as its request ends (refresh=wait_for).
+SEARCH_ELASTICSEARCH_REFRESH = os.environ.get("SEARCH_ELASTICSEARCH_REFRESH", "1") == "1"
+SEARCH_PAGE_SIZE = 20
 
 # Directory behaviour.
 DIRECTORY_DEFAULT_REGION = "KH"  # phone numbers without a + prefix are read as Cambodian
 DIRECTORY_CAPACITY_STALE_DAYS = int(os.environ.get("DIRECTORY_CAPACITY_STALE_DAYS", "30"))
 DIRECTORY_PARTNER_GROUP = "Partners"
 DIRECTORY_PAGE_SIZE = 25
+
+# Stewardship: review intervals, reminders and the public "suggest an update" form.
+DIRECTORY_REVIEW_INTERVAL_DAYS = int(os.environ.get("DIRECTORY_REVIEW_INTERVAL_DAYS", "180"))
+DIRECTORY_REVIEW_DUE_SOON_DAYS = int(os.environ.get("DIRECTORY_REVIEW_DUE_SOON_DAYS", "14"))
+DIRECTORY_REMINDER_DEPUTY_AFTER_DAYS = int(os.environ.get("DIRECTORY_REMINDER_DEPUTY_AFTER_DAYS", "7"))
+DIRECTORY_REMINDER_COORDINATOR_AFTER_DAYS = int(
+    os.environ.get("DIRECTORY_REMINDER_COORDINATOR_AFTER_DAYS", "14")
+)
+DIRECTORY_COORDINATOR_GROUP = "Coordinators"
+DIRECTORY_SUGGESTION_RATE_LIMIT = int(os.environ.get("DIRECTORY_SUGGESTION_RATE_LIMIT", "5"))
+DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS = int(
+    os.environ.get("DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS", "3600")
+)
+
+# Services map: basemap tiles (an empty URL means no tiles: markers and province labels on a
+# plain background, e.g. offline or where the tile server is blocked).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+MAP_LIST_PAGE_SIZE = 50
+# The map's GeoJSON and coverage tables are cached this long (seconds; 0 = off), and rebuilt at
+# once when directory data changes (services_map/cache.py).
+MAP_CACHE_SECONDS = int(os.environ.get("MAP_CACHE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,
@@ -169,6 +204,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One INFO line per task run (Wagtail's reference index) drowns everything else.
         "django_tasks": {"level": "WARNING"},
+        # One INFO line per HTTP request to Elasticsearch.
+        "elastic_transport": {"level": "WARNING"},
     },
 }
 
