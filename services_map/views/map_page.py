@@ -27,7 +27,7 @@ from directory.models import Area, AreaKind, Service
 from .. import cache as map_cache
 from .. import geojson
 from ..coverage import top_families
-from ..entries import Viewer, build_entries
+from ..entries import Viewer, build_entries, gc_paused
 
 
 def map_url(search, name="services_map:index", without=None, **extra):
@@ -135,7 +135,8 @@ def services_geojson(request):
     compressed = map_cache.get(key)
     if compressed is None:
         services = geojson.near_bbox(search.services(), bbox)
-        body = geojson.render(build_entries(services, viewer, ordered=False), bbox=bbox)
+        with gc_paused():
+            body = geojson.render(build_entries(services, viewer, ordered=False), bbox=bbox)
         compressed = gzip.compress(body, compresslevel=5, mtime=0)
         map_cache.set(key, compressed)
     if _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
