@@ -186,3 +186,17 @@ def test_search_page_in_khmer(indexed):
     response = get(client, q="ជំនួយ")
     assert response.status_code == 200
     assert "មជ្ឈមណ្ឌលសេវាកម្ម<mark>ជំនួយ</mark>ផ្លូវច្បាប់" in response.content.decode()
+
+
+def test_directory_text_box_also_finds_synonyms_and_misspellings(indexed):
+    client = Client()
+    for text in ("Poi Pet", "Batambang", "MOSAVY"):
+        response = client.get(reverse("directory:index"), {"q": text})
+        names = response.content.decode()
+        assert response.status_code == 200
+        expected = {
+            "Poi Pet": "Poipet Transit Centre",
+            "Batambang": "Battambang Reception Centre",
+            "MOSAVY": "Ministry of Social Affairs",
+        }[text]
+        assert expected in names, text
