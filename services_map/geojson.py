@@ -17,6 +17,7 @@ are [longitude, latitude] rounded to 5 decimals (about 1 m).
 """
 
 import json
+from json.encoder import encode_basestring
 
 from django.db.models import Q
 
@@ -78,6 +79,29 @@ FEATURE_PROPERTIES = '},"properties":'
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+_string = encode_basestring  # the C-accelerated JSON string encoder
+
+
+def _head(entry):
+    """The service's shared properties as the start of a JSON object (no closing brace),
+    assembled by hand: 20,000 json.dumps calls of small dicts were a third of the time."""
+    parts = [
+        f'{{"s":{int(entry.pk)},"n":{_string(entry.name)},"o":{_string(entry.organization_name)}',
+        f'"u":{_string(entry.url)}',
+    ]
+    if entry.families:
+        parts.append(f'"t":[{",".join(_string(f) for f in entry.families)}]')
+    parts.append(f'"f":{_string(str(entry.freshness))}')
+    if entry.days is not None:
+        parts.append(f'"v":{int(entry.days)}')
+    if entry.status != ServiceStatus.ACTIVE:
+        parts.append(f'"x":{_string(str(entry.status))}')
+    if entry.phones:
+        phones = [[p.display, p.tel_uri, p.channel, p.description, int(p.verified)] for p in entry.phones]
+        parts.append(f'"p":{_encode(phones)}')
+    return ",".join(parts)
+
+
 def render(entries, bbox=None):
     """The FeatureCollection as UTF-8 bytes. Built from JSON-encoded pieces rather than one big
     dict: at 20,000 services that halves the time, and the output is the same JSON."""
@@ -87,18 +111,6 @@ def render(entries, bbox=None):
     for entry in entries:
         if not entry.places:
             continue
-        common = {"s": entry.pk, "n": entry.name, "o": entry.organization_name, "u": entry.url}
-        if entry.families:
-            common["t"] = entry.families
-        common["f"] = entry.freshness
-        if entry.days is not None:
-            common["v"] = entry.days
-        if entry.status != ServiceStatus.ACTIVE:
-            common["x"] = entry.status
-        if entry.phones:
-            common["p"] = [
-                [p.display, p.tel_uri, p.channel, p.description, int(p.verified)] for p in entry.phones
-            ]
         head = None
         for place in entry.places:
             if not inside(place):
@@ -112,7 +124,7 @@ def render(entries, bbox=None):
                 coordinates = f"[{float(place.longitude)!r},{float(place.latitude)!r}]"
                 part = place_parts[id(place)] = (coordinates, _encode(extra)[1:])
             if head is None:
-                head = _encode(common)[:-1]
+                head = _head(entry)
             features.append(f"{FEATURE_START}{part[0]}{FEATURE_PROPERTIES}{head},{part[1]}}}")
     on_map = sum(1 for e in entries if e.places)
     approximate = sum(1 for e in entries if e.approximate_only)
