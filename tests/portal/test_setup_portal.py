@@ -11,6 +11,8 @@ from wagtail.models import ReferenceIndex
 
 from directory.models import Area, Organization
 from portal.management.commands import setup_portal
+from search.contract import Query
+from search.engines import database_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,10 @@ def test_first_run_sets_everything_up_and_second_run_changes_nothing():
     assert partner.check_password(partner_password)
     assert admin_password != partner_password
     assert len(admin_password) >= 16  # secrets.token_urlsafe(12)
+    # The demo is searchable at once: setup rebuilds the search index.
+    assert "database: indexed 150 organization" in first
+    found = database_engine().search(Query(text="Poi Pet", kinds=["organization"]))
+    assert any("Poipet" in hit.title for hit in found.hits)
 
     # An editor's change to a demo entry must survive the next `make run`.
     mosvy = Organization.objects.get(slug="ministry-of-social-affairs-veterans-and-youth-rehabilitation")
