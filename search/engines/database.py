@@ -235,12 +235,18 @@ class DatabaseEngine(Engine):
         # When tiers, kinds and filters exclude none of the matches, no row needs checking.
         everything_matched = scores is not None and selected == matched
         ranked = self._page(snap, selected, scores, query, everything_matched)
-        entries = IndexEntry.objects.in_bulk([pk for pk, _score in ranked])
+        # Plain rows, not model instances: only what a hit shows.
+        fields = ("pk", "kind", "object_id", "title", "url", "display", "date")
+        entries = {
+            row[0]: row
+            for row in IndexEntry.objects.filter(pk__in=[pk for pk, _score in ranked]).values_list(*fields)
+        }
         hits = []
         for pk, score in ranked:
-            e = entries.get(pk)
-            if e is not None:
-                hits.append(make_hit(prepared, e.kind, e.object_id, e.title, e.url, e.display, score, e.date))
+            row = entries.get(pk)
+            if row is not None:
+                _pk, kind, object_id, title, url, display, date = row
+                hits.append(make_hit(prepared, kind, object_id, title, url, display, score, date))
         return Result(
             hits=hits,
             total=total,
