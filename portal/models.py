@@ -19,7 +19,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("emergency_note"), FieldPanel("intro")]
     max_count = 1
-    subpage_types = []
+    subpage_types = ["library.LibraryIndexPage"]
 
     template = "portal/home_page.html"
 

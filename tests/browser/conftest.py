@@ -43,6 +43,7 @@ def portal_server():
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_reference_data", "--no-communes")
     _manage(env, "load_demo_data")
+    _manage(env, "load_library_demo")
     _manage(env, "shell", "-c", (
         "from django.contrib.auth.models import User, Group;"
         "g,_=Group.objects.get_or_create(name='Partners');"

@@ -3,6 +3,7 @@
 1. Loads or updates the reference data (gazetteer incl. communes, service types, languages).
 2. Loads the demonstration directory the first time only (when no demo organization exists);
    `--reload-demo` refreshes it, `--no-demo` skips demo data and the demo partner account.
+   Then the demonstration library (idempotent: `load_library_demo`), before the index rebuild.
 3. Creates the superuser "admin" with a generated password if there is no superuser yet.
 4. Creates the demo partner account "partner" (member of the Partners group) if missing.
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
 
         if not options["no_demo"]:
             self._demo_data(reload=options["reload_demo"])
+            self._library_demo()
         self._search_index()
 
         credentials = []
@@ -86,6 +88,11 @@ class Command(BaseCommand):
             load_demo(stdout=self.stdout)
         except DemoDataError as exc:
             raise CommandError(str(exc))
+
+    def _library_demo(self):
+        """Demo library items (idempotent); indexed by the rebuild that follows."""
+        self.stdout.write("Library demo records...")
+        call_command("load_library_demo", "--no-index", stdout=self.stdout)
 
     def _search_index(self):
         """Rebuild the search index from what is published (a few seconds for the demo data)."""

@@ -1,0 +1,121 @@
+"""What the library puts in the search index: one "document" per published library item.
+
+The index document's tier is the item's access level, so partners-only and restricted items
+(with their abstracts and full text) reach only viewers of that tier: hits, snippets, facet
+counts, suggestions and exports all come through the tier filter of `search`.
+"""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from directory.models import Organization
+from search import registry
+from search.contract import Document
+
+from .models import LibraryDocumentPage
+from .models.choices import DocumentType
+
+DISPLAY_TEXT_CHARS = 20_000  # snippets are cut from the abstract and the start of the full text
+
+
+class DocumentKind(registry.SearchKind):
+    name = "document"
+    label = _("Library")
+    models = (LibraryDocumentPage, Organization)
+
+    def all_ids(self):
+        return [str(pk) for pk in LibraryDocumentPage.objects.live().values_list("pk", flat=True)]
+
+    def affected(self, instance):
+        if isinstance(instance, LibraryDocumentPage):
+            return [(self.name, str(instance.pk))]
+        # An organization's name is the issuer shown on its documents.
+        ids = LibraryDocumentPage.objects.filter(
+            issuer__translation_key=instance.translation_key
+        ).values_list("pk", flat=True)
+        return [(self.name, str(pk)) for pk in ids]
+
+    def documents(self, ids):
+        pks = [int(i) for i in ids if str(i).isdigit()]
+        pages = (
+            LibraryDocumentPage.objects.live()
+            .filter(pk__in=pks)
+            .select_related("issuer")
+            .prefetch_related("countries", "provinces", "languages", "tagged_items__tag")
+        )
+        docs = {}
+        for page in pages:
+            docs[str(page.pk)] = self.document(page)
+        return docs
+
+    def document(self, page):
+        url = page.url or f"/library/{page.slug}/"
+        issuers = page.issuer_list
+        topics = sorted({t.tag.slug: t.tag.name for t in page.tagged_items.all()}.items())
+        countries = [a.slug for a in page.countries.all()]
+        provinces = [a.slug for a in page.provinces.all()]
+        # A province implies its country.
+        for area in page.provinces.all():
+            if area.country_id and area.country.slug not in countries:
+                countries.append(area.country.slug)
+        with override("en"):
+            summary = " · ".join(
+                str(p) for p in [page.get_document_type_display(), "; ".join(issuers), page.year or ""] if p
+            )
+        text = "\n".join(p for p in [summary, page.abstract, page.extracted_text[:DISPLAY_TEXT_CHARS]] if p)
+        return Document(
+            kind=self.name,
+            id=str(page.pk),
+            title=page.title,
+            url=url,
+            tier=page.access_level,
+            names=page.alternative_title_list + issuers + page.author_list,
+            body="\n".join([page.abstract, page.extracted_text, " ".join(name for _slug, name in topics)]),
+            facets={
+                "doc_type": [page.document_type],
+                "year": [str(page.year)] if page.year else [],
+                "decade": [str(page.decade)] if page.decade else [],
+                "country": sorted(countries),
+                "province": sorted(provinces),
+                "language": sorted(lang.code for lang in page.languages.all()),
+                "topic": [slug for slug, _name in topics],
+                "issuer": issuers,
+            },
+            display={"en": {"title": page.title, "url": url, "text": text}},
+            date=page.date or (datetime.date(page.year, 1, 1) if page.year else None),
+        )
+
+
+# -- facet labels -------------------------------------------------------------------------------
+def _doc_type_labels(values, locale):
+    with override(locale):
+        return {v: str(DocumentType(v).label) for v in values if v in DocumentType.values}
+
+
+def _decade_labels(values, locale):
+    return {v: f"{v}s" for v in values}
+
+
+def _topic_labels(values, locale):
+    from taggit.models import Tag
+
+    return dict(Tag.objects.filter(slug__in=values).values_list("slug", "name"))
+
+
+def _same(values, locale):
+    return {v: v for v in values}
+
+
+LIBRARY_FACETS = ["doc_type", "decade", "year", "country", "province", "language", "topic", "issuer"]
+
+
+def register():
+    registry.register(DocumentKind())
+    registry.register_facet("doc_type", _("Document type"), _doc_type_labels, order=70)
+    registry.register_facet("decade", _("Decade"), _decade_labels, order=75)
+    registry.register_facet("year", _("Year"), _same, order=76)
+    registry.register_facet("topic", _("Topic"), _topic_labels, order=80)
+    registry.register_facet("issuer", _("Issuer"), _same, order=85)
+    # "country", "province" and "language" are the directory's facets (area slugs, ISO codes).
