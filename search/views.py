@@ -18,8 +18,21 @@ from .contract import SORTS, Query
 
 logger = logging.getLogger(__name__)
 
-PAGE_FACETS = ["kind", "country", "province", "type", "group", "language"]
-SORT_LABELS = {"relevance": _("Best match"), "title": _("Name (A–Z)"), "recent": _("Recently verified")}
+# Directory facets, then the library's (registered by the library app); a facet with no value
+# for the current results is not shown.
+PAGE_FACETS = [
+    "kind",
+    "country",
+    "province",
+    "type",
+    "group",
+    "language",
+    "doc_type",
+    "decade",
+    "topic",
+    "issuer",
+]
+SORT_LABELS = {"relevance": _("Best match"), "title": _("Name (A–Z)"), "recent": _("Most recent")}
 MAX_FILTER_VALUES = 20
 SUGGEST_MIN_CHARS = 2
 
@@ -45,6 +58,8 @@ def _facet_views(result, selected):
     views = []
     definitions = registry.facets()
     for name in PAGE_FACETS:
+        if name not in definitions:
+            continue
         values = result.facets.get(name, [])
         items = [FacetItem(v.value, v.label, v.count, v.selected) for v in values]
         if name == "type":
@@ -55,7 +70,8 @@ def _facet_views(result, selected):
                 if "." in item.value and family in open_families and family in families:
                     families[family].children.append(item)
             items = list(families.values())
-        views.append(FacetView(name, definitions[name].label if name in definitions else name, items))
+        if items or selected.get(name):
+            views.append(FacetView(name, definitions[name].label if name in definitions else name, items))
     return views
 
 

@@ -149,6 +149,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@example.org")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
+# Uploaded documents are checked by the library's rules (size, types, lying extensions).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "library.forms.LibraryDocumentForm"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/directory/"
 LOGOUT_REDIRECT_URL = "/"
@@ -193,6 +196,15 @@ MAP_LIST_PAGE_SIZE = 50
 # The map's GeoJSON and coverage tables are cached this long (seconds; 0 = off), and rebuilt at
 # once when directory data changes (services_map/cache.py).
 MAP_CACHE_SECONDS = int(os.environ.get("MAP_CACHE_SECONDS", "300"))
+
+# Research library: uploads and text extraction (library/extraction/).
+LIBRARY_MAX_UPLOAD_BYTES = int(os.environ.get("LIBRARY_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+LIBRARY_ALLOWED_EXTENSIONS = env_list("LIBRARY_ALLOWED_EXTENSIONS", "pdf,docx,txt,html,htm")
+# Extracted text longer than this is cut (and the extraction message says so).
+LIBRARY_MAX_TEXT_CHARS = int(os.environ.get("LIBRARY_MAX_TEXT_CHARS", "2000000"))
+# A file whose extension lies about its type (a ".pdf" that is a DOCX): 1 = extract it by its
+# real type and say so in the extraction message; 0 = refuse to extract it.
+LIBRARY_EXTRACT_MISMATCHED_TYPES = env_bool("LIBRARY_EXTRACT_MISMATCHED_TYPES", True)
 
 LOGGING = {
     "version": 1,

@@ -118,7 +118,10 @@ def test_page_has_no_inline_script_and_passes_data_as_json(anonymous, spread):
     assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     assert '<script id="map-provinces" type="application/json">' in html
     assert "Battambang" in re.search(r'id="map-provinces"[^>]*>(.*?)</script>', html, re.S).group(1)
-    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    # Every script and stylesheet comes from our own static files (no CDN at run time).
+    external = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="(https?:)?//[^"]*"', html)
+    assert external == []
+    assert "unpkg.com" not in html and "cdnjs" not in html and "jsdelivr" not in html
 
 
 def test_vendored_leaflet_is_served_from_our_static_files(anonymous):
