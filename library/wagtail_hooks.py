@@ -15,3 +15,30 @@ def refuse_library_files_below_tier(document, request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise PermissionDenied
+
+
+@hooks.register("register_admin_urls")
+def library_import_urls():
+    from django.urls import path
+
+    from .admin_import import import_view
+
+    return [path("library/import/", import_view, name="library_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def library_import_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    from .admin_import import can_import
+    from .models import LibraryIndexPage
+
+    class ImportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_import(request.user, LibraryIndexPage.objects.first())
+
+    return ImportMenuItem(
+        _("Import library records"), reverse("library_import"), icon_name="upload", order=320
+    )
