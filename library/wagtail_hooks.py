@@ -5,12 +5,18 @@ from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 
 from .access import strictest_level, viewer_may_see
+from .models import LibraryDocumentPage
 
 
 @hooks.register("before_serve_document")
 def refuse_library_files_below_tier(document, request):
+    if viewer_may_see(request.user, "restricted"):
+        return None  # editors see every file
     level = strictest_level(document)
-    if level is None or viewer_may_see(request.user, level):
+    # A file that no published item uses (just uploaded, or attached only in a draft) is for
+    # editors until an item publishes it: its level is not decided yet.
+    published = LibraryDocumentPage.objects.filter(file=document, live=True).exists()
+    if published and level is not None and viewer_may_see(request.user, level):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

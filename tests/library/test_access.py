@@ -183,3 +183,23 @@ def test_a_file_shared_with_a_restricted_item_stays_restricted(make_doc, make_fi
     assert b"SHARED" not in _body(response)
     html = anonymous.get("/library/public-summary/").content.decode()
     assert 'data-testid="download-link"' not in html and 'data-testid="file-withheld"' in html
+
+
+def test_a_file_no_published_item_uses_is_for_editors_only(partner_user, make_doc, make_file):
+    """A file attached only to an unpublished item (or to nothing yet) is not served by its URL
+    until an item publishes it: its access level is not decided yet."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    document = make_file("draft-annex.pdf", b"%PDF-1.4 DRAFT ANNEX BODY")
+    make_doc("Annex in preparation", slug="annex-draft", live=False, file=document)
+    document.refresh_from_db()
+    anonymous = Client().get(document.url)
+    assert anonymous.status_code == 302 and b"DRAFT ANNEX BODY" not in _body(anonymous)
+    partner = Client()
+    partner.force_login(partner_user)
+    refused = partner.get(document.url)
+    assert refused.status_code in (403, 404) and b"DRAFT ANNEX BODY" not in _body(refused)
+    editor = Client()
+    editor.force_login(User.objects.create_superuser("annex-editor", "e@example.org", "x"))
+    assert _body(editor.get(document.url)) == b"%PDF-1.4 DRAFT ANNEX BODY"
