@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +17,10 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from ..freshness import default_review_interval
 from ..validators import validate_plain_text
 from .choices import NameKind, OrganizationStatus, OrganizationType, Visibility
 from .contact import ContactBase, PhoneBase
+from .stewarded import Stewarded
 
 # Paths under /directory/ that are not organizations.
 RESERVED_SLUGS = {"hsds"}
@@ -39,6 +38,7 @@ class Organization(
     RevisionMixin,
     TranslatableMixin,
     index.Indexed,
+    Stewarded,
     ClusterableModel,
 ):
     name = models.CharField(max_length=255, validators=[validate_plain_text])
@@ -50,9 +50,7 @@ class Organization(
     description = models.TextField(blank=True, validators=[validate_plain_text])
     website = models.URLField(blank=True, max_length=500)
     email = models.EmailField(blank=True)
-    email_visibility = models.CharField(
-        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
+    email_visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
     country = models.ForeignKey(
         "directory.Area",
         on_delete=models.PROTECT,
@@ -80,32 +78,7 @@ class Organization(
         help_text=_("When this organization merged, was renamed or closed: where its work went."),
     )
     successor_note = models.CharField(max_length=300, blank=True, validators=[validate_plain_text])
-    last_verified = models.DateField(null=True, blank=True)
-    steward = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="stewarded_organizations",
-        help_text=_("The person who keeps this entry current and verifies it."),
-    )
-    deputy = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="deputy_for_organizations",
-        help_text=_("Takes over reviews when the steward is away or has left."),
-    )
-    review_interval_days = models.PositiveSmallIntegerField(
-        _("review interval (days)"),
-        default=default_review_interval,
-        validators=[MinValueValidator(7), MaxValueValidator(730)],
-        help_text=_("How often this entry must be verified, 7 to 730 days."),
-    )
-    is_demo = models.BooleanField(
-        default=False, help_text=_("Demonstration entry: not for real referrals.")
-    )
+    is_demo = models.BooleanField(default=False, help_text=_("Demonstration entry: not for real referrals."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +17,11 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from ..freshness import default_review_interval
 from ..validators import validate_plain_text
 from .choices import AcceptingReferrals, ServiceStatus, Visibility, Weekday
 from .contact import ContactBase, PhoneBase
 from .organization import PublishedQuerySet
+from .stewarded import Stewarded
 
 
 class Service(
@@ -32,6 +31,7 @@ class Service(
     RevisionMixin,
     TranslatableMixin,
     index.Indexed,
+    Stewarded,
     ClusterableModel,
 ):
     organization = models.ForeignKey(
@@ -42,9 +42,7 @@ class Service(
     status = models.CharField(max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE)
     url = models.URLField(blank=True, max_length=500)
     email = models.EmailField(blank=True)
-    email_visibility = models.CharField(
-        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
-    )
+    email_visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
     application_process = models.TextField(
         blank=True, validators=[validate_plain_text], help_text=_("How to refer someone: steps, forms.")
     )
@@ -81,29 +79,6 @@ class Service(
     beds_available = models.PositiveSmallIntegerField(null=True, blank=True)
     capacity_as_of = models.DateField(null=True, blank=True)
 
-    last_verified = models.DateField(null=True, blank=True)
-    steward = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="stewarded_services",
-        help_text=_("The person who keeps this entry current and verifies it."),
-    )
-    deputy = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="deputy_for_services",
-        help_text=_("Takes over reviews when the steward is away or has left."),
-    )
-    review_interval_days = models.PositiveSmallIntegerField(
-        _("review interval (days)"),
-        default=default_review_interval,
-        validators=[MinValueValidator(7), MaxValueValidator(730)],
-        help_text=_("How often this entry must be verified, 7 to 730 days."),
-    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
