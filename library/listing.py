@@ -5,7 +5,6 @@ is a shareable URL, and the page works without JavaScript."""
 from urllib.parse import urlencode
 
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from search import api, registry
@@ -20,10 +19,6 @@ PER_PAGE = 20
 EXPORT_LIMIT = 1000  # items per export of a result list
 MAX_FILTER_VALUES = 20
 SORTS = {"relevance": _("Best match"), "recent": _("Newest first"), "title": _("Title (A–Z)")}
-
-
-def _locale():
-    return (get_language() or "en").split("-")[0]
 
 
 def read(request):
@@ -67,7 +62,7 @@ def _query(request, text, filters, sort, page, per_page=PER_PAGE, facets=LIBRARY
         sort=sort,
         page=page,
         per_page=per_page,
-        locale=_locale(),
+        locale=api.current_language(),
         viewer=request.user,
         kinds=["document"],
     )
@@ -77,10 +72,7 @@ def listing_view(request, index_page):
     text, filters, sort, page = read(request)
     base = index_page.get_url(request)
     query = _query(request, text, filters, sort, page)
-    result = api.run(query)
-    if result.total and page > result.pages:
-        query.page = result.pages
-        result = api.run(query)
+    result = api.run_within_pages(query)
     definitions = registry.facets()
     facets = [
         {"name": name, "label": definitions[name].label, "values": result.facets.get(name, [])}
@@ -100,7 +92,6 @@ def listing_view(request, index_page):
         for value in values
     ]
     current = result.query.page
-    numbers = sorted({1, result.pages, *range(max(1, current - 2), min(result.pages, current + 2) + 1)})
     context = index_page.get_context(request)
     context.update(
         q=text,
@@ -113,7 +104,7 @@ def listing_view(request, index_page):
         page_number=current,
         pages=result.pages,
         start_index=(current - 1) * PER_PAGE + 1,
-        page_links=[(n, url_for(base, text, filters, sort, page=n)) for n in numbers],
+        page_links=[(n, url_for(base, text, filters, sort, page=n)) for n in result.page_numbers()],
         previous_url=url_for(base, text, filters, sort, page=current - 1) if current > 1 else "",
         next_url=url_for(base, text, filters, sort, page=current + 1) if current < result.pages else "",
         sort_urls=[(key, label, url_for(base, text, filters, key)) for key, label in SORTS.items()],

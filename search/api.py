@@ -7,6 +7,7 @@ the visitor never sees an error page.
 
 import logging
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -29,6 +30,20 @@ def run(query):
             )
             return result
     return database_engine().search(query)
+
+
+def run_within_pages(query):
+    """`run`, except that a stale link past the last page gets the last page."""
+    result = run(query)
+    if result.total and query.page > result.pages:
+        query.page = result.pages
+        result = run(query)
+    return result
+
+
+def current_language():
+    """The interface language ("en", "km"), which picks each hit's title, link and snippet."""
+    return (get_language() or "en").split("-")[0]
 
 
 def suggest(text, locale="en", viewer=None, limit=8):

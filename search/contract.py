@@ -99,3 +99,9 @@ class Result:
         if not self.query:
             return 1
         return max(1, -(-self.total // self.query.per_page))
+
+    def page_numbers(self, around=2):
+        """The page numbers to link: the first, the last, and `around` either side of this one."""
+        current = self.query.page if self.query else 1
+        numbers = {1, self.pages, *range(max(1, current - around), min(self.pages, current + around) + 1)}
+        return sorted(numbers)

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -75,10 +74,6 @@ def _facet_views(result, selected):
     return views
 
 
-def _locale():
-    return (get_language() or "en").split("-")[0]
-
-
 def _read(request):
     params = request.GET
     text = params.get("q", "")
@@ -124,13 +119,10 @@ def search_page(request):
         sort=sort,
         page=page,
         per_page=settings.SEARCH_PAGE_SIZE,
-        locale=_locale(),
+        locale=api.current_language(),
         viewer=request.user,
     )
-    result = api.run(query)
-    if result.total and page > result.pages:  # a stale link past the last page: show the last
-        query.page = result.pages
-        result = api.run(query)
+    result = api.run_within_pages(query)
     labels = {name: {v.value: v.label for v in values} for name, values in result.facets.items()}
     active = [
         (
@@ -153,9 +145,7 @@ def search_page(request):
                 Query(text=text, filters=reduced, per_page=1, locale=query.locale, viewer=request.user)
             ).total
             relaxed.append((label, value_label, url, count))
-    page_links = [
-        (n, _url(text, filters, sort, page=n)) for n in _page_range(result.query.page, result.pages)
-    ]
+    page_links = [(n, _url(text, filters, sort, page=n)) for n in result.page_numbers()]
     context.update(
         searched=True,
         result=result,
@@ -190,11 +180,6 @@ def _replace_word(text, typed, fixed):
     return " ".join(out) if out != words else fixed
 
 
-def _page_range(current, total):
-    numbers = {1, total, *range(max(1, current - 2), min(total, current + 2) + 1)}
-    return sorted(n for n in numbers if 1 <= n <= total)
-
-
 @require_GET
 @cache_control(private=True, max_age=60)
 def suggest(request):
@@ -203,7 +188,7 @@ def suggest(request):
     if len(text.strip()) < SUGGEST_MIN_CHARS:
         return JsonResponse({"results": []})
     try:
-        results = api.suggest(text, locale=_locale(), viewer=request.user)
+        results = api.suggest(text, locale=api.current_language(), viewer=request.user)
         labels = {name: str(kind.label) for name, kind in registry.kinds().items()}
         for item in results:
             item["kind_label"] = labels.get(item["kind"], item["kind"])
