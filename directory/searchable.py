@@ -36,6 +36,9 @@ from .models import (
 )
 from .visibility import allowed_tiers, viewer_tier
 
+# What `_area_names` and `_Places` read of a record's area, fetched with it.
+AREA_RELATIONS = ("area", "area__country", "area__province", "area__parent", "area__parent__parent")
+
 
 def _ancestors(code):
     parts = code.split(".")
@@ -120,10 +123,9 @@ def _service_details(service_ids):
                 terms[service_id].append(taxonomy[ancestor])
     for link in ServiceLanguage.objects.filter(service_id__in=service_ids).select_related("language"):
         languages[link.service_id].append(link.language)
-    area_rel = ("area", "area__country", "area__province", "area__parent", "area__parent__parent")
-    for link in ServiceArea.objects.filter(service_id__in=service_ids).select_related(*area_rel):
+    for link in ServiceArea.objects.filter(service_id__in=service_ids).select_related(*AREA_RELATIONS):
         areas[link.service_id].append(link.area)
-    loc_rel = tuple(f"location__{a}" for a in area_rel)
+    loc_rel = tuple(f"location__{a}" for a in AREA_RELATIONS)
     for link in ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related(*loc_rel):
         location_areas[link.service_id].append(link.location.area)
     groups = defaultdict(list)
@@ -163,8 +165,7 @@ class OrganizationKind(registry.SearchKind):
         service_ids = [s.pk for ss in services.values() for s in ss]
         terms, languages, areas, location_areas, groups = _service_details(service_ids)
         locations = defaultdict(list)
-        area_rel = ("area", "area__country", "area__province", "area__parent", "area__parent__parent")
-        for loc in Location.objects.filter(organization_id__in=org_ids).select_related(*area_rel):
+        for loc in Location.objects.filter(organization_id__in=org_ids).select_related(*AREA_RELATIONS):
             locations[loc.organization_id].append(loc.area)
         places = _Places()
         docs = {}

@@ -217,7 +217,10 @@ class DatabaseEngine(Engine):
                 scores = cursor.fetchall()
             matched = snap.bitmap_of(pk for pk, _score in scores)
             base &= matched
-        masks = {name: snap.union(name, values) for name, values in prepared.filters.items()}
+        masks = {
+            name: snap.union_of(snap.values, [(name, value) for value in values])
+            for name, values in prepared.filters.items()
+        }
         selected = base
         for mask in masks.values():
             selected &= mask

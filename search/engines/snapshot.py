@@ -70,12 +70,6 @@ class Snapshot:
                 data[p >> 3] |= 1 << (p & 7)
         return int.from_bytes(data, "little")
 
-    def union(self, field, values):
-        out = 0
-        for value in values:
-            out |= self.values.get((field, value), 0)
-        return out
-
     def union_of(self, mapping, keys):
         out = 0
         for key in keys:

@@ -135,8 +135,9 @@ def services_geojson(request):
     compressed = map_cache.get(key)
     if compressed is None:
         services = geojson.near_bbox(search.services(), bbox)
+        entries = build_entries(services, viewer, ordered=False)  # pauses the collector itself
         with gc_paused():
-            body = geojson.render(build_entries(services, viewer, ordered=False), bbox=bbox)
+            body = geojson.render(entries, bbox=bbox)
         compressed = gzip.compress(body, compresslevel=5, mtime=0)
         map_cache.set(key, compressed)
     if _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
