@@ -5,9 +5,11 @@ organization are one result: its text holds both languages (a Khmer query finds 
 English interface) and its display data gives the title, link and snippet text per language.
 
 Only what an anonymous visitor may see goes in: names, descriptions, service types, eligibility,
-languages and places (down to the province of a hidden location, as the pages show). Phones,
-contacts, e-mails and addresses are never indexed at any tier, so no hit, snippet, facet count
-or suggestion can reveal them.
+languages and places. A location's place is taken from its public-tier projection
+(`visibility.project_location`): a location the public may not see exactly (a confidential one
+included) gives only its district or province, never its commune, name or address, so neither a
+hit, a snippet, a facet nor the spelling vocabulary built from these documents can reveal more
+than its page shows. Phones, contacts, e-mails and addresses are never indexed at any tier.
 """
 
 from collections import defaultdict
@@ -34,10 +36,20 @@ from .models import (
     ServiceTerm,
     TaxonomyTerm,
 )
-from .visibility import allowed_tiers, viewer_tier
+from .models.choices import Visibility
+from .visibility import allowed_tiers, locations_offering_confidential_services, project_location, viewer_tier
 
-# What `_area_names` and `_Places` read of a record's area, fetched with it.
-AREA_RELATIONS = ("area", "area__country", "area__province", "area__parent", "area__parent__parent")
+# What `_area_names` and `_Places` read of a record's area (or of the district a hidden
+# location is shown as), fetched with it.
+AREA_RELATIONS = (
+    "area",
+    "area__country",
+    "area__province",
+    "area__parent",
+    "area__parent__parent",
+    "area__parent__country",
+    "area__parent__province",
+)
 
 
 def _ancestors(code):
@@ -47,6 +59,11 @@ def _ancestors(code):
 
 def _keys(values):
     return [str(v) for v in values]
+
+
+def _public_area(location, confidential):
+    """The area of `location` the public is shown (its projection at the public tier)."""
+    return project_location(location, Visibility.PUBLIC, location.pk in confidential).area
 
 
 def _area_names(area):
@@ -126,8 +143,10 @@ def _service_details(service_ids):
     for link in ServiceArea.objects.filter(service_id__in=service_ids).select_related(*AREA_RELATIONS):
         areas[link.service_id].append(link.area)
     loc_rel = tuple(f"location__{a}" for a in AREA_RELATIONS)
-    for link in ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related(*loc_rel):
-        location_areas[link.service_id].append(link.location.area)
+    links = list(ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related(*loc_rel))
+    confidential = locations_offering_confidential_services([link.location_id for link in links])
+    for link in links:
+        location_areas[link.service_id].append(_public_area(link.location, confidential))
     groups = defaultdict(list)
     for key, q in GROUP_QS.items():
         for pk in Service.objects.filter(q, pk__in=service_ids).values_list("pk", flat=True):
@@ -165,8 +184,10 @@ class OrganizationKind(registry.SearchKind):
         service_ids = [s.pk for ss in services.values() for s in ss]
         terms, languages, areas, location_areas, groups = _service_details(service_ids)
         locations = defaultdict(list)
-        for loc in Location.objects.filter(organization_id__in=org_ids).select_related(*AREA_RELATIONS):
-            locations[loc.organization_id].append(loc.area)
+        org_locations = Location.objects.filter(organization_id__in=org_ids)
+        confidential = locations_offering_confidential_services(org_locations)
+        for loc in org_locations.select_related(*AREA_RELATIONS):
+            locations[loc.organization_id].append(_public_area(loc, confidential))
         places = _Places()
         docs = {}
         for key, translations in by_key.items():
@@ -365,9 +386,9 @@ def _tiers(viewer):
 def register():
     registry.register(OrganizationKind())
     registry.register(ServiceKind())
-    registry.register_facet("country", _("Country"), _area_labels, order=20)
-    registry.register_facet("province", _("Province"), _area_labels, order=30)
-    registry.register_facet("type", _("Service type"), _type_labels, order=40)
-    registry.register_facet("group", _("Who it serves"), _group_labels, order=50)
-    registry.register_facet("language", _("Language"), _language_labels, order=60)
+    registry.register_facet("country", _("Country"), _area_labels, order=20, reference_labels=True)
+    registry.register_facet("province", _("Province"), _area_labels, order=30, reference_labels=True)
+    registry.register_facet("type", _("Service type"), _type_labels, order=40, reference_labels=True)
+    registry.register_facet("group", _("Who it serves"), _group_labels, order=50, reference_labels=True)
+    registry.register_facet("language", _("Language"), _language_labels, order=60, reference_labels=True)
     registry.set_tier_resolver(_tiers)

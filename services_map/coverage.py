@@ -9,7 +9,9 @@ A service counts in every province it reaches:
 * its service areas (HSDS service_area): a district or commune counts in its province, a
   province in itself, a whole country (a national hotline) in every province of it;
 * without service areas, the areas of its locations (where it is offered, else its
-  organization's locations);
+  organization's locations), each taken as the public is shown it, area only
+  (`directory.visibility.area_shown`: district or province, never a commune), so a count
+  never rests on a place finer than every viewer may see;
 * without either, its organization's own area.
 
 Abroad, a service counts in each country it reaches the same way. A cell is *verified* when
@@ -17,7 +19,7 @@ at least one of its services is fresh or due for review (`directory.freshness`),
 when all its services are overdue or orphaned, and *none* when it has no active service.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -37,6 +39,7 @@ from directory.models import (
     ServiceTerm,
     TaxonomyTerm,
 )
+from directory.visibility import area_shown
 
 from .entries import STEWARD_FIELDS, StewardedRow, entry_url, load_users
 
@@ -50,6 +53,13 @@ INACTIVE_ORGANIZATION = [
     OrganizationStatus.CLOSED,
 ]
 VERIFIED = {Freshness.FRESH, Freshness.DUE}
+
+# A location's area as coverage reads it (a commune's district shares its province and country).
+AreaRef = namedtuple("AreaRef", "kind pk parent_id province_id country_id")
+
+
+def _district_of(commune):
+    return AreaRef(AreaKind.DISTRICT, commune.parent_id, None, commune.province_id, commune.country_id)
 
 
 def active_services():
@@ -205,11 +215,13 @@ class Coverage:
             org_of = {r[0]: r[2] for r in rows if r[0] in rest}
             by_org = defaultdict(list)
             location_areas = {}
-            for location_id, org_id, *area in Location.objects.filter(
-                organization_id__in=set(org_of.values())
-            ).values_list("pk", "organization_id", *area_fields):
+            location_rows = Location.objects.filter(organization_id__in=set(org_of.values())).values_list(
+                "pk", "organization_id", "area__kind", "area_id", "area__parent_id", *area_fields[2:]
+            )
+            for location_id, org_id, *area in location_rows:
                 by_org[org_id].append(location_id)
-                location_areas[location_id] = area
+                shown = area_shown(AreaRef(*area), False, _district_of)
+                location_areas[location_id] = (shown.kind, shown.pk, shown.province_id, shown.country_id)
             for service_id in rest:
                 for location_id in at.get(service_id) or by_org.get(org_of[service_id], []):
                     if location_id in location_areas:

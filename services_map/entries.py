@@ -33,7 +33,7 @@ from directory.models import (
     ServiceTerm,
     Visibility,
 )
-from directory.visibility import allowed_tiers, viewer_tier
+from directory.visibility import allowed_tiers, locations_offering_confidential_services, viewer_tier
 
 from .placement import AreaInfo, Place, Problem, Unplaced, place_location
 
@@ -101,6 +101,8 @@ class LocationRow:
     latitude: float | None
     longitude: float | None
     area_id: int
+    # A service of a confidential type is offered here (directory.visibility decides what follows).
+    confidential_service: bool = False
 
     @property
     def type_label(self):
@@ -292,14 +294,12 @@ def _build_entries(services, viewer, today, phones, ordered):
         at_locations[service_id].append(location_id)
     locations = {}
     org_locations = defaultdict(list)
-    for values in (
-        Location.objects.filter(organization__in=org_ids)
-        .order_by("organization_id", "sort_order", "pk")
-        .values_list(
-            "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
-        )
+    org_location_rows = Location.objects.filter(organization__in=org_ids)
+    confidential = locations_offering_confidential_services(org_location_rows)  # one query
+    for values in org_location_rows.order_by("organization_id", "sort_order", "pk").values_list(
+        "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
     ):
-        row = LocationRow(*values)
+        row = LocationRow(*values, values[0] in confidential)
         locations[row.pk] = row
         org_locations[row.organization_id].append(row.pk)
     areas = load_areas({row.area_id for row in locations.values()})

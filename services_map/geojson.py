@@ -11,9 +11,10 @@ Short property names keep 20,000 services small on a slow connection:
 
 The collection also carries `meta`: services matched, on the map (of which only at an area
 centre), off the map. With `?bbox=west,south,east,north` only services that may have a place
-in the box are read (see `near_bbox`), and only features inside it are sent; `meta` then counts
-the services near the box. Coordinates
-are [longitude, latitude] rounded to 5 decimals (about 1 m).
+in the box are read (see `near_bbox`), and only services with a place the viewer is shown
+inside the box are sent and counted (see `in_bbox`): a confidential location counts at its
+area centre, as it is drawn, so no sequence of boxes learns more than one answer shows.
+Coordinates are [longitude, latitude] rounded to 5 decimals (about 1 m).
 """
 
 import json
@@ -31,11 +32,22 @@ def _bbox_filter(bbox):
     return lambda place: south <= place.latitude <= north and west <= place.longitude <= east
 
 
+def in_bbox(entries, bbox):
+    """The entries with a place inside `bbox`, tested on the places the viewer is shown (an
+    area centre for a location they may not see exactly), never on recorded points: the
+    features and every count of a boxed answer follow from this."""
+    if bbox is None:
+        return entries
+    inside = _bbox_filter(bbox)
+    return [entry for entry in entries if any(inside(place) for place in entry.places)]
+
+
 def near_bbox(services, bbox):
     """`services` narrowed to those that may have a place inside `bbox`, in SQL, so a small box
     is cheap at any scale: a location whose own point, or whose district's or province's
-    centre (where a confidential place is drawn), lies in the box. The exact test is made
-    again on each place when rendering."""
+    centre (where a confidential place is drawn), lies in the box. This is only a shortlist
+    (it reads recorded points, so it may hold hidden places): `in_bbox` then keeps what the
+    viewer is shown inside the box, and nothing else of the shortlist reaches the answer."""
     if bbox is None:
         return services
     west, south, east, north = bbox
@@ -105,6 +117,7 @@ def _head(entry):
 def render(entries, bbox=None):
     """The FeatureCollection as UTF-8 bytes. Built from JSON-encoded pieces rather than one big
     dict: at 20,000 services that halves the time, and the output is the same JSON."""
+    entries = in_bbox(entries, bbox)
     inside = _bbox_filter(bbox)
     features = []
     place_parts = {}  # one location serves many services: encode its part once

@@ -6,9 +6,12 @@ Rules (the map, the GeoJSON, the list and the editors' report all follow them):
   point, when that point is valid: both coordinates given, not 0,0, in range, and inside the
   location's country (``directory.validators.COUNTRY_BOUNDS``; countries without a box are
   only range-checked).
-* A confidential location (a shelter, or any location whose tier the viewer lacks) is drawn
-  only at the centre of its district, or of its province when the district has no centre,
-  flagged as approximate. Its own coordinates are never read for such a viewer.
+* What a viewer may see of a location comes from ``directory.visibility.project_location``
+  (the one rule: a shelter, or a place where a shelter-type service is offered, is never
+  public). A location the viewer may not see exactly is drawn only at the centre of its
+  district, or of its province when the district has no centre, flagged as approximate. Its
+  own coordinates are never read for such a viewer, and the GeoJSON's bounding-box filter and
+  counts use the point drawn, not the recorded one.
 * Viewers who may see a confidential location exactly but whose point is missing or invalid
   still get the approximate marker, so nobody sees less than the public does.
 * A public location without a valid point stays off the map (never at 0,0), and so does a
@@ -17,13 +20,12 @@ Rules (the map, the GeoJSON, the list and the editors' report all follow them):
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import AreaKind, LocationType, Visibility
+from directory.models import AreaKind, Visibility
 from directory.validators import COUNTRY_BOUNDS
-from directory.visibility import allowed_tiers
+from directory.visibility import project_location
 
 COORDINATE_DECIMALS = 5  # about 1 m: as precise as any address point needs to be
 
@@ -70,23 +72,6 @@ def point_problem(latitude, longitude, country_code):
     if bounds and not (south <= latitude <= north and west <= longitude <= east):
         return Problem.OUTSIDE_COUNTRY
     return None
-
-
-@lru_cache(maxsize=8)
-def _visible_tiers(tier):
-    """`directory.visibility.allowed_tiers`, once per tier (it is asked once per location)."""
-    return frozenset(allowed_tiers(tier))
-
-
-def can_see(tier, visibility):
-    return visibility in _visible_tiers(str(tier))
-
-
-def effective_visibility(location_type, visibility):
-    """A shelter is never public, whatever the row says (as on the organization page)."""
-    if location_type == LocationType.SHELTER and visibility == Visibility.PUBLIC:
-        return Visibility.PARTNERS
-    return visibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,19 +132,21 @@ class Unplaced:
 
 def place_location(row, tier, areas):
     """Place one location (a LocationRow) for a viewer at `tier`: a Place or an Unplaced."""
-    visibility = effective_visibility(row.location_type, row.visibility)
     area = areas.get(row.area_id)
-    exact_allowed = can_see(tier, visibility)
-    if exact_allowed:
-        problem = point_problem(row.latitude, row.longitude, area.country_code if area else "")
+    shown = project_location(
+        row, tier, row.confidential_service, area=area, parent_of=lambda a: areas.get(a.parent_id)
+    )
+    visibility = shown.visibility
+    if shown.exact:
+        problem = point_problem(shown.latitude, shown.longitude, area.country_code if area else "")
         if problem is None:
             return Place(
                 location_id=row.pk,
-                latitude=round(row.latitude, COORDINATE_DECIMALS),
-                longitude=round(row.longitude, COORDINATE_DECIMALS),
+                latitude=round(shown.latitude, COORDINATE_DECIMALS),
+                longitude=round(shown.longitude, COORDINATE_DECIMALS),
                 approximate=False,
                 where=area_label(area, areas),
-                name=row.name,
+                name=shown.name,
                 location_type=row.location_type,
                 tier=visibility,
             )
@@ -170,7 +157,7 @@ def place_location(row, tier, areas):
         note = _("Address shared with partners only: shown at the centre of %(area)s.")
     else:
         note = _("Address not published: shown at the centre of %(area)s.")
-    centre = area_centre(area, areas)
+    centre = area_centre(shown.area, areas)
     if centre is None:
         return Unplaced(row.pk, Problem.NO_CENTRE)
     return Place(
@@ -180,10 +167,10 @@ def place_location(row, tier, areas):
         approximate=True,
         # Never more precise than the district (a commune can be enough to find a shelter).
         where=area_label(centre, areas),
-        name=row.name if exact_allowed else row.type_label,
+        name=shown.name if shown.exact else row.type_label,
         location_type=row.location_type,
         hidden_note=str(note) % {"area": centre.name},
-        tier=visibility if exact_allowed else Visibility.PUBLIC,
+        tier=visibility if shown.exact else Visibility.PUBLIC,
     )
 
 

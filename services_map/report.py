@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.filters import DirectorySearch
 from directory.models import Location, ServiceAtLocation, Visibility
+from directory.visibility import effective_visibility, locations_offering_confidential_services
 
 from .entries import LocationRow, load_areas
-from .placement import Problem, area_centre, effective_visibility, point_problem
+from .placement import Problem, area_centre, point_problem
 
 OFF_MAP = "off"
 CENTRE_ONLY = "centre"
@@ -61,14 +62,12 @@ def report_rows(params=None):
     ).values_list("service_id", "location_id"):
         at[service_id].append(location_id)
     locations, by_org = {}, defaultdict(list)
-    for values in (
-        Location.objects.filter(organization__in=services.values("organization_id"))
-        .order_by("organization_id", "sort_order", "pk")
-        .values_list(
-            "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
-        )
+    org_locations = Location.objects.filter(organization__in=services.values("organization_id"))
+    confidential = locations_offering_confidential_services(org_locations)
+    for values in org_locations.order_by("organization_id", "sort_order", "pk").values_list(
+        "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
     ):
-        row = LocationRow(*values)
+        row = LocationRow(*values, values[0] in confidential)
         locations[row.pk] = row
         by_org[row.organization_id].append(row.pk)
     areas = load_areas({row.area_id for row in locations.values()})
@@ -83,7 +82,10 @@ def report_rows(params=None):
             location = locations[location_id]
             area = areas.get(location.area_id)
             problem = point_problem(location.latitude, location.longitude, area.country_code if area else "")
-            public = effective_visibility(location.location_type, location.visibility) == Visibility.PUBLIC
+            visibility = effective_visibility(
+                location.location_type, location.visibility, location.confidential_service
+            )
+            public = visibility == Visibility.PUBLIC
             has_centre = area_centre(area, areas) is not None
             if not public and not has_centre:
                 problem, status = Problem.NO_CENTRE, OFF_MAP  # not even approximately, for the public

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.models import Orderable
 
+from .. import visibility as rules  # the confidentiality rule lives there, once
 from ..validators import validate_coordinates, validate_plain_text
 from .choices import LocationType, Visibility
 
@@ -43,11 +44,20 @@ class Location(Orderable):
     def clean(self):
         super().clean()
         errors = {}
-        if self.location_type == LocationType.SHELTER and self.visibility == Visibility.PUBLIC:
-            errors["visibility"] = _(
-                "Shelter addresses are never public: choose Partners or Restricted. "
-                "The public sees the district or province only."
-            )
+        if self.visibility == Visibility.PUBLIC:
+            offers = bool(self.pk) and self.pk in rules.locations_offering_confidential_services([self.pk])
+            if rules.is_confidential(self.location_type, offers):
+                errors["visibility"] = (
+                    _(
+                        "Shelter addresses are never public: choose Partners or Restricted. "
+                        "The public sees the district or province only."
+                    )
+                    if rules.is_confidential(self.location_type, False)
+                    else _(
+                        "A shelter service is offered here, so this address is never public: choose "
+                        "Partners or Restricted. The public sees the district or province only."
+                    )
+                )
         country = self.area.country_code if self.area_id else None
         errors.update(validate_coordinates(self.latitude, self.longitude, country))
         if errors:
@@ -55,8 +65,9 @@ class Location(Orderable):
 
     def save(self, *args, **kwargs):
         # Safety net beneath the form validation: a shelter never becomes public by any path.
-        if self.location_type == LocationType.SHELTER and self.visibility == Visibility.PUBLIC:
-            self.visibility = Visibility.PARTNERS
+        # (A place confidential through its services keeps its row; every view applies the
+        # effective visibility, and the admin report "Confidential but marked public" lists it.)
+        self.visibility = rules.effective_visibility(self.location_type, self.visibility)
         super().save(*args, **kwargs)
 
     @property

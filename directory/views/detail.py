@@ -21,7 +21,6 @@ from ..freshness import Freshness, public_freshness, verified_days_ago
 from ..models import (
     Language,
     Location,
-    LocationType,
     NameKind,
     Organization,
     OrganizationContact,
@@ -38,7 +37,13 @@ from ..models import (
 )
 from ..suggestions import SuggestionForm
 from ..translations import active_content_locale
-from ..visibility import can_see, viewer_tier, visible
+from ..visibility import (
+    can_see,
+    locations_offering_confidential_services,
+    project_location,
+    viewer_tier,
+    visible,
+)
 
 
 def get_published_organization(slug):
@@ -54,13 +59,6 @@ def get_published_organization(slug):
     if locale is not None and org.locale_id != locale.pk:
         org = live.filter(translation_key=org.translation_key, locale=locale).first() or org
     return org
-
-
-def location_visibility(location):
-    """A shelter is never public, whatever the row says (privacy rule 2)."""
-    if location.location_type == LocationType.SHELTER and location.visibility == Visibility.PUBLIC:
-        return Visibility.PARTNERS
-    return location.visibility
 
 
 def area_path(area):
@@ -121,36 +119,27 @@ def _contact_view(contact, kind, tier, slug):
     )
 
 
-def public_area(location, shown):
-    """The area a viewer may see: a hidden location never shows more than its district,
-    since a commune (or a named building) can be enough to find a shelter."""
-    area = location.area
-    if not shown and area is not None and area.kind == "commune":
-        area = area.parent
-    return area
-
-
-def _location_view(location, tier):
-    shown = can_see(tier, location_visibility(location))
+def _location_view(location, tier, offers_confidential_service):
+    shown = project_location(location, tier, offers_confidential_service)
     view = LocationView(
         pk=location.pk,
         # A hidden location's own name may identify the building: show only what it is.
-        name=location.name if shown else location.get_location_type_display(),
+        name=shown.name if shown.exact else location.get_location_type_display(),
         location_type=location.location_type,
         type_label=location.get_location_type_display(),
-        areas=area_path(public_area(location, shown)),
+        areas=area_path(shown.area),
         country_code=location.area.country_code if location.area_id else "",
-        address_shown=shown,
+        address_shown=shown.exact,
     )
-    if not shown:
+    if not shown.exact:
         view.hidden_note = (
             _("Address shared with partners only")
-            if location_visibility(location) == Visibility.PARTNERS
+            if shown.visibility == Visibility.PARTNERS
             else _("Address not published")
         )
     else:
-        view.address = location.address
-        view.latitude, view.longitude = location.latitude, location.longitude
+        view.address = shown.address
+        view.latitude, view.longitude = shown.latitude, shown.longitude
         view.directions, view.accessibility = location.directions, location.accessibility
     return view
 
@@ -224,11 +213,11 @@ def organization_context(org, tier, slug):
         service.shown_email = service.email if can_see(tier, service.email_visibility) else ""
         service.terms = [link.term for link in service.term_links.all()]
         service.verification = verification_status(service)
+    org_locations = Location.objects.filter(organization=org)
+    confidential = locations_offering_confidential_services(org_locations)
     locations = [
-        _location_view(loc, tier)
-        for loc in Location.objects.filter(organization=org).select_related(
-            "area", "area__parent", "area__province", "area__country"
-        )
+        _location_view(loc, tier, loc.pk in confidential)
+        for loc in org_locations.select_related("area", "area__parent", "area__province", "area__country")
     ]
     phones = _with_language_names(
         list(visible(OrganizationPhone.objects.filter(organization=org), tier)), language_names

@@ -1,5 +1,14 @@
 """Open Referral HSDS 3.0 JSON of one organization, filtered by the viewer's tier exactly like
-the HTML page: what the viewer may not see is left out entirely, not nulled."""
+the HTML page: what the viewer may not see is left out entirely, not nulled.
+
+Locations come from the page's projection (`visibility.project_location`). A location the
+viewer may not see exactly (every confidential place, for the public) is emitted one way only,
+area only: `id`, `location_type`, `name` set to its kind ("Shelter or residential centre"),
+`description` set to its district (or province) and country; no `addresses`, no `latitude` or
+`longitude`, no `transportation`, no name of its own.
+
+Alternate names: acronyms, aliases and former names; a recorded misspelling (kept to help
+search) is never published as a name."""
 
 import uuid
 
@@ -8,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
-from ..models import LocationType, Organization
+from ..models import LocationType, NameKind, Organization
 from ..visibility import can_see, viewer_tier
 from .detail import get_published_organization, organization_context
 
@@ -128,7 +137,18 @@ def _hsds_service(org, service):
     return data
 
 
+PUBLISHED_NAME_KINDS = [NameKind.ACRONYM, NameKind.ALIAS, NameKind.FORMER]  # in this order
+
+
+def alternate_names(names):
+    """Names the organization may be published under besides its own (acronyms first), never a
+    recorded misspelling."""
+    names = list(names)
+    return [n.name for kind in PUBLISHED_NAME_KINDS for n in names if n.kind == kind]
+
+
 def _hsds_location(org, loc):
+    # `loc` is a detail.LocationView, already cut to the viewer's tier (see the module notes).
     data = {
         "id": _uuid(org, "location", loc.pk),
         "location_type": "virtual" if loc.location_type == LocationType.VIRTUAL else "physical",
@@ -166,7 +186,7 @@ def organization_as_hsds(context, request):
             reverse("directory:organization", kwargs={"slug": context["slug"]})
         ),
     }
-    alternates = [n.name for n in context["acronyms"] + context["aliases"]]
+    alternates = alternate_names(context["acronyms"] + context["aliases"] + context["former_names"])
     if alternates:
         data["alternate_name"] = alternates[0]
     if context["email"]:
@@ -219,7 +239,7 @@ def _basic_organization(org, request, tier):
         "description": org.description,
         "uri": request.build_absolute_uri(org.get_absolute_url()),
     }
-    alternates = [n.name for n in org.names.all()]
+    alternates = alternate_names(org.names.all())
     if alternates:
         data["alternate_name"] = alternates[0]
     if org.email and can_see(tier, org.email_visibility):
