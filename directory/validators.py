@@ -11,8 +11,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Anything that looks like markup: a tag opening, an HTML entity or a javascript: URL.
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|javascript\s*:", re.IGNORECASE)
+# Anything that looks like markup: a tag opening (also URL- or JS-escaped), an HTML entity
+# (numeric ones also without ";", as browsers read them), a script URL, an event-handler
+# attribute (breaking out of a quoted attribute needs no tag), or template code ({{ }}, {% %},
+# ${ }, #{ }) that some other system reading our exports might evaluate.
+_MARKUP = re.compile(
+    r"<\s*/?\s*[a-zA-Z!?]|&#?[a-zA-Z0-9]+;|&#x?[0-9a-f]+"
+    r"|%3c\s*/?\s*[a-z!?]|\\(?:x3c|u003c)"
+    r"|(?:java|vb)\s*script\s*:|data\s*:\s*(?:text/html|text/javascript|image/svg)"
+    r"|\bon[a-z]+\s*="
+    r"|\{[{%#]|[$#]\{",
+    re.IGNORECASE,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

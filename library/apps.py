@@ -12,3 +12,8 @@ class LibraryConfig(AppConfig):
         from .searchable import register
 
         register()  # library items become the search kind "document"
+
+        from .forms import LibraryCopyForm
+        from .models import LibraryDocumentPage
+
+        LibraryDocumentPage.copy_form_class = LibraryCopyForm  # the copy's new title is plain text

@@ -28,8 +28,12 @@ def library_import_urls():
     from django.urls import path
 
     from .admin_import import import_view
+    from .markup_report import markup_report_view
 
-    return [path("library/import/", import_view, name="library_import")]
+    return [
+        path("library/import/", import_view, name="library_import"),
+        path("reports/library-markup/", markup_report_view, name="library_markup_report"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -47,4 +51,21 @@ def library_import_menu_item():
 
     return ImportMenuItem(
         _("Import library records"), reverse("library_import"), icon_name="upload", order=320
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def library_markup_report_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    from .markup_report import can_see_report
+
+    class ReportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_see_report(request.user)
+
+    return ReportMenuItem(
+        _("Library items with markup"), reverse("library_markup_report"), icon_name="warning", order=720
     )

@@ -11,6 +11,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pycountry
+from django.core.exceptions import ValidationError
+
+from directory.validators import validate_plain_text
 
 MIN_YEAR = 1900
 TITLE_MAX = 255  # Wagtail's page title
@@ -156,6 +159,18 @@ def check_title(value):
     if len(title) > TITLE_MAX:
         raise FieldError(f"The title is {len(title)} characters long; the limit is {TITLE_MAX}.")
     return title
+
+
+def check_plain_text(value):
+    """Titles, names and abstracts are plain text (the directory's rule): markup is refused.
+    `value` is a string or a list of strings; it is returned unchanged when it passes."""
+    for text in [value] if isinstance(value, str) else value:
+        try:
+            validate_plain_text(text)
+        except ValidationError as exc:
+            excerpt = text if len(text) <= 60 else text[:57] + "..."
+            raise FieldError(f"{exc.messages[0]} Found: {excerpt!r}.")
+    return value
 
 
 def check_country(value):

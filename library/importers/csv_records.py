@@ -29,6 +29,7 @@ from .base import (
     check_country,
     check_date,
     check_language,
+    check_plain_text,
     check_title,
     check_url,
     check_year,
@@ -108,7 +109,7 @@ def _row_record(values, number):
             errors.append(RowError(number, field, str(exc)))
             return None
 
-    record["title"] = check("title", lambda: check_title(values.get("title"))) or ""
+    record["title"] = check("title", lambda: check_plain_text(check_title(values.get("title")))) or ""
     raw_type = clean(values.get("doc_type"))
     code = document_type_code(raw_type) if raw_type else None
     if not raw_type:
@@ -122,7 +123,7 @@ def _row_record(values, number):
             )
         )
     record["document_type"] = code or ""
-    record["issuers"] = split_list(values.get("issuer"))
+    record["issuers"] = split_list(check("issuer", lambda: check_plain_text(clean(values.get("issuer")))))
     record["issuer_name"] = "; ".join(record["issuers"])
     if len(record["issuer_name"]) > 500:
         errors.append(RowError(number, "issuer", "The issuer is longer than 500 characters."))
@@ -151,9 +152,12 @@ def _row_record(values, number):
     )
     record["topics"] = list(dict.fromkeys(t for t in map(topic_slug, split_list(values.get("topics"))) if t))
     record["notes"] = clean(values.get("notes"))
-    record["alternative_titles"] = split_list(values.get("alternative_titles"))
-    record["authors"] = split_list(values.get("authors"))
-    record["abstract"] = clean(values.get("abstract"))
+    # Checked before splitting: "&lt;" split at ";" would no longer look like an entity.
+    record["alternative_titles"] = split_list(
+        check("alternative_titles", lambda: check_plain_text(clean(values.get("alternative_titles"))))
+    )
+    record["authors"] = split_list(check("authors", lambda: check_plain_text(clean(values.get("authors")))))
+    record["abstract"] = check("abstract", lambda: check_plain_text(clean(values.get("abstract")))) or ""
     record["url"] = check("url", lambda: check_url(values.get("url"))) or ""
     return record, errors
 

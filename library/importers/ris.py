@@ -25,6 +25,7 @@ from .base import (
     RowError,
     check_date,
     check_language,
+    check_plain_text,
     check_title,
     check_url,
     check_year,
@@ -161,10 +162,19 @@ def _build(raw):
 
     record["document_type"], warnings = _document_type(raw, record)
     titles = split_list("\n".join(raw.values("TI", "T1")), "\n")
-    record["title"] = check("TI", lambda: check_title(titles[0] if titles else "")) or ""
-    record["alternative_titles"] = split_list("\n".join(titles[1:] + raw.values("TT", "ST")), "\n")
-    record["authors"] = split_list("\n".join(raw.values("AU", "A1")), "\n")
-    record["issuers"] = split_list("\n".join(raw.values("PB")), "\n")
+    record["title"] = check("TI", lambda: check_plain_text(check_title(titles[0] if titles else ""))) or ""
+    record["alternative_titles"] = (
+        check(
+            "TT", lambda: check_plain_text(split_list("\n".join(titles[1:] + raw.values("TT", "ST")), "\n"))
+        )
+        or []
+    )
+    record["authors"] = (
+        check("AU", lambda: check_plain_text(split_list("\n".join(raw.values("AU", "A1")), "\n"))) or []
+    )
+    record["issuers"] = (
+        check("PB", lambda: check_plain_text(split_list("\n".join(raw.values("PB")), "\n"))) or []
+    )
     record["issuer_name"] = "; ".join(record["issuers"])
     record["place"] = "; ".join(split_list("\n".join(raw.values("CY")), "\n"))
 
@@ -190,7 +200,9 @@ def _build(raw):
         record["date"] = record["date"] or date
         record["year"] = record["year"] or year
 
-    record["abstract"] = clean("\n\n".join(raw.values("AB") or raw.values("N2")))
+    record["abstract"] = (
+        check("AB", lambda: check_plain_text(clean("\n\n".join(raw.values("AB") or raw.values("N2"))))) or ""
+    )
     record["notes"] = clean("\n\n".join(raw.values("N1")))
     record["topics"] = list(
         dict.fromkeys(

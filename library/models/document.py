@@ -19,9 +19,15 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from directory.validators import validate_plain_text
+
 from .choices import AccessLevel, DocumentType, ExtractionStatus, LegalStatus, RelationType
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# Wagtail's own page fields that the public pages print; the library's own text fields carry
+# validate_plain_text as a field validator. PLAIN_TEXT_FIELDS is every plain-text field.
+PLAIN_TEXT_PAGE_FIELDS = ["title", "seo_title", "search_description"]
+PLAIN_TEXT_FIELDS = PLAIN_TEXT_PAGE_FIELDS + ["alternative_titles", "issuer_name", "authors", "abstract"]
 EXTRACTION_FIELDS = ["extracted_text", "page_count", "file_size", "extraction_status", "extraction_message"]
 
 
@@ -52,7 +58,9 @@ def _lines(text):
 
 class LibraryDocumentPage(RoutablePageMixin, Page):
     alternative_titles = models.TextField(
-        blank=True, help_text=_("Other titles, translated titles and short names, one per line.")
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Other titles, translated titles and short names, one per line."),
     )
     document_type = models.CharField(max_length=30, choices=DocumentType.choices, default=DocumentType.REPORT)
     issuer = models.ForeignKey(
@@ -66,9 +74,14 @@ class LibraryDocumentPage(RoutablePageMixin, Page):
     issuer_name = models.CharField(
         max_length=500,
         blank=True,
+        validators=[validate_plain_text],
         help_text=_("Issuer(s) as printed on the document; several separated by semicolons."),
     )
-    authors = models.TextField(blank=True, help_text=_("One per line, as 'Family name, Given names'."))
+    authors = models.TextField(
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("One per line, as 'Family name, Given names'."),
+    )
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
     )
@@ -82,7 +95,7 @@ class LibraryDocumentPage(RoutablePageMixin, Page):
     )
     languages = ParentalManyToManyField("directory.Language", blank=True, related_name="+")
     topics = ClusterTaggableManager(through=LibraryDocumentTag, blank=True)
-    abstract = models.TextField(blank=True)
+    abstract = models.TextField(blank=True, validators=[validate_plain_text])
     related_organizations = ParentalManyToManyField(
         "directory.Organization", blank=True, related_name="library_mentions"
     )
@@ -175,6 +188,13 @@ class LibraryDocumentPage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
+        # Page.title is Wagtail's field: its plain-text check lives here (the editor's form,
+        # importers and every save through full_clean show it on the title field).
+        for name in PLAIN_TEXT_PAGE_FIELDS:
+            try:
+                validate_plain_text(getattr(self, name))
+            except ValidationError as exc:
+                raise ValidationError({name: exc.error_list})
         if self.year and self.date and self.date.year != self.year:
             raise ValidationError({"date": _("The date is not in the year given.")})
         if self.superseded_by_id and self.superseded_by_id == self.pk:
