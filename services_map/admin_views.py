@@ -1,4 +1,5 @@
-"""Wagtail admin report "Not on the map": what editors must fix so entries appear on the map."""
+"""Wagtail admin reports: "Not on the map" (what editors must fix so entries appear on the map)
+and "Confidential but marked public" (location rows the confidentiality rule overrides)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,7 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from directory.models import Organization
 
 from .placement import Problem
-from .report import report_rows
+from .report import confidential_public_rows, report_rows
 
 
 def organization_edit_url(pk):
@@ -57,4 +58,35 @@ class NotOnMapView(WagtailAdminTemplateMixin, TemplateView):
                 "total": sum(counts.values()),
             }
         )
+        return context
+
+
+class ConfidentialPublicView(WagtailAdminTemplateMixin, TemplateView):
+    """Locations stored as public that are confidential (a shelter, or a shelter-type service is
+    offered there). The site already treats them as partners-only; this lists them so editors
+    correct the rows (nothing is changed for them)."""
+
+    template_name = "services_map/admin/confidential_public.html"
+    page_title = _("Confidential but marked public")
+    header_icon = "warning"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = confidential_public_rows()
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("p"))
+        edit_urls = {}
+        for row in page.object_list:
+            if row.organization_id not in edit_urls:
+                edit_urls[row.organization_id] = organization_edit_url(row.organization_id)
+            row.edit_url = edit_urls[row.organization_id]
+        context.update({"page_obj": page, "total": len(rows)})
         return context

@@ -1,4 +1,5 @@
-"""The editors' list of what is not on the map, or only at an area centre, and why.
+"""The editors' lists: what is not on the map, or only at an area centre, and why; and which
+locations are stored as public although they are confidential.
 
 One row per published service without a location, and per (service, location) whose point
 cannot be used: missing, half-given, 0,0, out of range, swapped or outside its country. A
@@ -14,8 +15,13 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from directory.filters import DirectorySearch
-from directory.models import Location, ServiceAtLocation, Visibility
-from directory.visibility import effective_visibility, locations_offering_confidential_services
+from directory.models import Location, ServiceAtLocation, ServiceTerm, Visibility
+from directory.visibility import (
+    confidential_term_q,
+    effective_visibility,
+    is_confidential,
+    locations_offering_confidential_services,
+)
 
 from .entries import LocationRow, load_areas
 from .placement import Problem, area_centre, point_problem
@@ -96,3 +102,57 @@ def report_rows(params=None):
             area_name = area.name if area else ""
             out.append(ReportRow(service_id, name, org_id, org_name, location, area_name, problem, status))
     return out
+
+
+# -- "Confidential but marked public" ---------------------------------------------------------
+
+
+@dataclass
+class ConfidentialRow:
+    """A location whose row says public although the confidentiality rule makes it at least
+    partners-only. Every view already applies the rule; editors should make the row say so."""
+
+    location_id: int
+    location_name: str
+    type_label: str
+    area_name: str
+    organization_id: int
+    organization_name: str
+    shelter_type: bool
+    services: list  # names of the confidential-type services offered there
+
+
+def confidential_public_rows():
+    """Locations stored as public that are confidential (directory.visibility.is_confidential),
+    listed, never changed: one query for the locations, one for the services offered there."""
+    public = Location.objects.filter(visibility=Visibility.PUBLIC)
+    offering = locations_offering_confidential_services(public)
+    services = defaultdict(list)
+    if offering:
+        confidential_services = ServiceTerm.objects.filter(confidential_term_q("term__")).values("service_id")
+        for location_id, name in (
+            ServiceAtLocation.objects.filter(location_id__in=offering, service_id__in=confidential_services)
+            .order_by("service__name", "service_id")
+            .values_list("location_id", "service__name")
+            .distinct()
+        ):
+            services[location_id].append(name)
+    rows = []
+    for location in public.select_related("organization", "area").order_by(
+        "organization__name", "name", "pk"
+    ):
+        if not is_confidential(location.location_type, location.pk in offering):
+            continue
+        rows.append(
+            ConfidentialRow(
+                location_id=location.pk,
+                location_name=location.name,
+                type_label=location.get_location_type_display(),
+                area_name=location.area.name,
+                organization_id=location.organization_id,
+                organization_name=location.organization.name,
+                shelter_type=is_confidential(location.location_type, False),
+                services=services.get(location.pk, []),
+            )
+        )
+    return rows
