@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from search import api, registry
 from search.contract import Query
+from search.views import without_ignored
 
 from . import citations
 from .detail import export_response
@@ -73,6 +74,7 @@ def listing_view(request, index_page):
     base = index_page.get_url(request)
     query = _query(request, text, filters, sort, page)
     result = api.run_within_pages(query)
+    filters = without_ignored(filters, result.ignored_filters)
     definitions = registry.facets()
     facets = [
         {"name": name, "label": definitions[name].label, "values": result.facets.get(name, [])}

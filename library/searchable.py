@@ -113,9 +113,11 @@ LIBRARY_FACETS = ["doc_type", "decade", "year", "country", "province", "language
 
 def register():
     registry.register(DocumentKind())
-    registry.register_facet("doc_type", _("Document type"), _doc_type_labels, order=70)
-    registry.register_facet("decade", _("Decade"), _decade_labels, order=75)
-    registry.register_facet("year", _("Year"), _same, order=76)
+    registry.register_facet("doc_type", _("Document type"), _doc_type_labels, order=70, reference_labels=True)
+    registry.register_facet("decade", _("Decade"), _decade_labels, order=75, reference_labels=True)
+    registry.register_facet("year", _("Year"), _same, order=76, reference_labels=True)
+    # Topic names and issuers come from the items themselves: a value that no item the viewer may
+    # see has is ignored (search.engines.base.drop_invisible_filters), never labelled.
     registry.register_facet("topic", _("Topic"), _topic_labels, order=80)
     registry.register_facet("issuer", _("Issuer"), _same, order=85)
     # "country", "province" and "language" are the directory's facets (area slugs, ISO codes).

@@ -16,7 +16,7 @@ class SearchConfig(AppConfig):
             kinds = registry.kinds()
             return {v: kinds[v].label for v in values if v in kinds}
 
-        registry.register_facet("kind", _("Kind"), kind_labels, order=10)
+        registry.register_facet("kind", _("Kind"), kind_labels, order=10, reference_labels=True)
 
         from django.db.models.signals import post_delete, post_save
 

@@ -92,6 +92,7 @@ class Result:
     took_ms: float
     query: Query = None
     corrections: dict = field(default_factory=dict)  # {typed token: token searched instead}
+    ignored_filters: dict = field(default_factory=dict)  # {field: [values]} nothing visible has
     notice: str = ""  # shown to the user, e.g. when the search server is down
 
     @property

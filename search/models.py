@@ -101,12 +101,23 @@ class IndexFacet(models.Model):
 
 
 class IndexTerm(models.Model):
-    """The vocabulary of names and titles, for spelling correction ("Batambang")."""
+    """The vocabulary for spelling correction ("Batambang"), partitioned by tier: how many indexed
+    documents of each kind and tier use a word. A viewer's corrections and fuzzy matches come only
+    from words of the tiers they may see, so a word found only in a restricted document is never
+    suggested to anyone below that tier. A row goes when its last document goes (or moves tier)."""
 
-    term = models.CharField(max_length=60, primary_key=True)
+    term = models.CharField(max_length=60)
+    kind = models.CharField(max_length=40)
+    tier = models.CharField(max_length=12)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "kind", "tier"], name="search_term_kind_tier_unique"),
+        ]
 
     def __str__(self):
-        return self.term
+        return f"{self.term} ({self.tier})"
 
 
 class IndexState(models.Model):

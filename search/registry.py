@@ -43,6 +43,7 @@ class FacetDefinition:
     label: str
     labeller: object  # callable(values, locale) -> {value: label}
     order: int = 100
+    reference_labels: bool = False
 
 
 def register(kind):
@@ -65,8 +66,14 @@ def get_kind(name):
     return _kinds[name]
 
 
-def register_facet(name, label, labeller=None, order=100):
-    _facets[name] = FacetDefinition(name, label, labeller or (lambda values, locale: {}), order)
+def register_facet(name, label, labeller=None, order=100, reference_labels=False):
+    """`reference_labels`: the labels are public reference data (gazetteer, taxonomy, fixed
+    choices), so a chosen value may keep its label even when nothing the viewer may see has it.
+    Otherwise (labels from records, e.g. topics) such a value is ignored, exactly as a value that
+    exists nowhere is: its label could only come from hidden records."""
+    _facets[name] = FacetDefinition(
+        name, label, labeller or (lambda values, locale: {}), order, reference_labels
+    )
 
 
 def facets():

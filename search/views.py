@@ -90,6 +90,17 @@ def _read(request):
     return text, filters, (sort if sort in SORTS else "relevance"), page
 
 
+def without_ignored(filters, ignored):
+    """`filters` without the values the engine ignored (nothing the viewer may see has them):
+    they are not listed as active, offered for removal or carried into links."""
+    out = {}
+    for name, values in filters.items():
+        kept = [v for v in values if v not in ignored.get(name, ())]
+        if kept:
+            out[name] = kept
+    return out
+
+
 def _url(text, filters, sort="relevance", page=1, without=None, replace_text=None):
     params = []
     q = text if replace_text is None else replace_text
@@ -123,6 +134,7 @@ def search_page(request):
         viewer=request.user,
     )
     result = api.run_within_pages(query)
+    filters = without_ignored(filters, result.ignored_filters)
     labels = {name: {v.value: v.label for v in values} for name, values in result.facets.items()}
     active = [
         (

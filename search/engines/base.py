@@ -28,6 +28,7 @@ class Prepared:
     phrases: set = field(default_factory=set)  # token tuples to mark only as a whole
     prefixes: list = field(default_factory=list)
     corrections: dict = field(default_factory=dict)
+    ignored: dict = field(default_factory=dict)  # chosen facet values that nothing visible has
 
     @property
     def has_text(self):
@@ -67,6 +68,29 @@ def prepare(query, prefix=False):
     return prepared
 
 
+def drop_invisible_filters(prepared, visible_values):
+    """Ignore chosen values of facets whose labels come from records (topics, issuers) when no
+    document the viewer may see carries them, exactly like values that exist nowhere: a hidden
+    topic's slug then shows neither its name nor a different result from a made-up slug.
+    `visible_values(name, values)` is the engine's: the values some visible document has."""
+    definitions = registry.facets()
+    for name in list(prepared.filters):
+        definition = definitions.get(name)
+        if definition is None or definition.reference_labels:
+            continue
+        values = prepared.filters[name]
+        seen = visible_values(name, values) if prepared.tiers and prepared.kinds else set()
+        ignored = [v for v in values if v not in seen]
+        if ignored:
+            prepared.ignored[name] = ignored
+            kept = [v for v in values if v in seen]
+            if kept:
+                prepared.filters[name] = kept
+            else:
+                del prepared.filters[name]
+    return prepared
+
+
 def document_tokens(doc):
     """(title, names, body) token strings of a Document: every language's title counts as title."""
     titles = [doc.title] + [d.get("title", "") for d in doc.display.values()]
@@ -77,6 +101,7 @@ def document_tokens(doc):
 
 
 def vocabulary(title, names, body):
+    """The words of a document that "did you mean" may offer (stored per kind and tier)."""
     words = set(title.split()) | set(names.split()) | set(body.split()[:VOCABULARY_TOKEN_LIMIT])
     return {w for w in words if w.isascii() and w.isalpha() and 4 <= len(w) <= 60}
 
@@ -146,6 +171,7 @@ def empty_result(prepared, engine, started):
         engine=engine,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         query=prepared.query,
+        ignored_filters=prepared.ignored,
     )
 
 

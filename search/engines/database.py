@@ -11,7 +11,7 @@ import heapq
 import logging
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from operator import itemgetter
 
 from django.db import connection, transaction
@@ -23,6 +23,7 @@ from . import snapshot as snapshots
 from .base import (
     Engine,
     document_tokens,
+    drop_invisible_filters,
     empty_result,
     make_facets,
     make_hit,
@@ -40,6 +41,42 @@ BATCH = 500
 def _touch():
     """Mark the index as changed (inside the writing transaction)."""
     IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+def _count_words(counts, kind, tier, title, names, body, step=1):
+    for word in vocabulary(title, names, body):
+        counts[(word, kind, tier)] += step
+
+
+def _words_of_entries(pks):
+    """Counter of -1 per (word, kind, tier) of the entries `pks` as they are stored now."""
+    counts = Counter()
+    fields = ("kind", "tier", "title_tokens", "name_tokens", "body_tokens")
+    for start in range(0, len(pks), BATCH):
+        for kind, tier, t, n, b in IndexEntry.objects.filter(pk__in=pks[start : start + BATCH]).values_list(
+            *fields
+        ):
+            _count_words(counts, kind, tier, t, n, b, step=-1)
+    return counts
+
+
+# Works on SQLite (3.24+) and PostgreSQL alike.
+_ADD_TERMS = (
+    "INSERT INTO search_indexterm (term, kind, tier, documents) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (term, kind, tier) DO UPDATE SET documents = search_indexterm.documents + excluded.documents"
+)
+_DROP_UNUSED_TERM = (
+    "DELETE FROM search_indexterm WHERE term = %s AND kind = %s AND tier = %s AND documents <= 0"
+)
+
+
+def _apply_word_counts(cursor, counts):
+    """Add the per-(word, kind, tier) document counts (negative for documents that left or
+    changed), and drop the words no document of that kind and tier uses any more."""
+    changed = [(w, k, t, n) for (w, k, t), n in counts.items() if n]
+    if changed:
+        cursor.executemany(_ADD_TERMS, changed)
+        cursor.executemany(_DROP_UNUSED_TERM, [(w, k, t) for w, k, t, n in changed if n < 0])
 
 
 class DatabaseEngine(Engine):
@@ -63,7 +100,9 @@ class DatabaseEngine(Engine):
                     "pk", "object_id"
                 ):
                     existing[(kind, object_id)] = pk
-            rows, facets, words = [], [], set()
+            # The vocabulary follows each document: its old words (and old tier) go, its new ones come.
+            words = _words_of_entries(list(existing.values()))
+            rows, facets = [], []
             for doc in documents:
                 title, names, body = document_tokens(doc)
                 fields = self._entry_fields(doc, title, names, body)
@@ -74,13 +113,11 @@ class DatabaseEngine(Engine):
                     pk = IndexEntry.objects.create(kind=doc.kind, object_id=doc.id, **fields).pk
                 rows.append((pk, title, names, body))
                 facets += self._facet_rows(pk, doc)
-                words |= vocabulary(title, names, body)
+                _count_words(words, doc.kind, doc.tier, title, names, body)
             IndexFacet.objects.filter(entry_id__in=[r[0] for r in rows]).delete()
             IndexFacet.objects.bulk_create(facets, batch_size=BATCH)
-            IndexTerm.objects.bulk_create(
-                [IndexTerm(term=w) for w in words], batch_size=BATCH, ignore_conflicts=True
-            )
             with connection.cursor() as cursor:
+                _apply_word_counts(cursor, words)
                 dialect.write(cursor, rows)
             _touch()
         return len(documents)
@@ -115,6 +152,7 @@ class DatabaseEngine(Engine):
         with transaction.atomic():
             pks = list(IndexEntry.objects.filter(kind=kind, object_id__in=ids).values_list("pk", flat=True))
             with connection.cursor() as cursor:
+                _apply_word_counts(cursor, _words_of_entries(pks))
                 self.dialect.remove(cursor, pks)
             IndexEntry.objects.filter(pk__in=pks).delete()
             _touch()
@@ -130,17 +168,23 @@ class DatabaseEngine(Engine):
                 for start in range(0, len(pks), BATCH):
                     self.dialect.remove(cursor, pks[start : start + BATCH])
             IndexEntry.objects.filter(kind=kind).delete()
-            batch = []
+            IndexTerm.objects.filter(kind=kind).delete()
+            batch, words = [], Counter()
             for doc in documents:
                 batch.append(doc)
                 if len(batch) >= BATCH:
-                    count += self._insert_batch(batch)
+                    count += self._insert_batch(batch, words)
                     batch = []
-            count += self._insert_batch(batch)
+            count += self._insert_batch(batch, words)
+            IndexTerm.objects.bulk_create(
+                [IndexTerm(term=w, kind=k, tier=t, documents=n) for (w, k, t), n in words.items()],
+                batch_size=BATCH,
+            )
             _touch()
         return count
 
-    def _insert_batch(self, documents):
+    def _insert_batch(self, documents, words):
+        """Insert `documents` (all new); add their words to the Counter `words`."""
         if not documents:
             return 0
         prepared = [(doc, *document_tokens(doc)) for doc in documents]
@@ -158,28 +202,24 @@ class DatabaseEngine(Engine):
             )
             for entry in entries:
                 entry.pk = ids[entry.object_id]
-        facets, rows, words = [], [], set()
+        facets, rows = [], []
         for entry, (doc, t, n, b) in zip(entries, prepared, strict=True):
             facets += self._facet_rows(entry.pk, doc)
             rows.append((entry.pk, t, n, b))
-            words |= vocabulary(t, n, b)
+            _count_words(words, doc.kind, doc.tier, t, n, b)
         IndexFacet.objects.bulk_create(facets, batch_size=BATCH)
-        IndexTerm.objects.bulk_create(
-            [IndexTerm(term=w) for w in words], batch_size=BATCH, ignore_conflicts=True
-        )
         with connection.cursor() as cursor:
             self.dialect.write(cursor, rows)
         return len(documents)
 
     # -- reading ----------------------------------------------------------------------------
-    def _fuzzy(self, prepared, vocabulary=None):
-        """Spelling neighbours present in the vocabulary, per clause; and corrections for words
-        that are not in it at all ("batambang" -> "battambang")."""
+    def _fuzzy(self, prepared, snap=None):
+        """Spelling neighbours present in the vocabulary of the viewer's tiers, per clause; and
+        corrections for words that are not in it at all ("batambang" -> "battambang")."""
         wanted = {c.typed: c.fuzzy_token for c in prepared.clauses if c.fuzzy_token}
         if not wanted:
             return {}
-        if vocabulary is None:
-            vocabulary = snapshots.get().vocabulary
+        vocabulary = (snap or snapshots.get()).vocabulary_for(prepared.tiers)
         fuzzy = {}
         for typed, token in wanted.items():
             neighbours = sorted(w for w in one_edit(token) if w in vocabulary)
@@ -204,13 +244,18 @@ class DatabaseEngine(Engine):
         and facet counts on the snapshot's bitmaps; then the page of hits."""
         started = time.perf_counter()
         prepared = prepare(query)
-        if prepared.unsearchable or not prepared.tiers or not prepared.kinds:
-            return empty_result(prepared, self.name, started)
         snap = snapshots.get()
         base = snap.union_of(snap.tiers, prepared.tiers) & snap.union_of(snap.kinds, prepared.kinds)
+
+        def visible_values(name, values):
+            return {v for v in values if snap.values.get((name, v), 0) & base}
+
+        drop_invisible_filters(prepared, visible_values)
+        if prepared.unsearchable or not prepared.tiers or not prepared.kinds:
+            return empty_result(prepared, self.name, started)
         scores = None
         if prepared.has_text:
-            fuzzy = self._fuzzy(prepared, snap.vocabulary)
+            fuzzy = self._fuzzy(prepared, snap)
             dialect = self.dialect
             with connection.cursor() as cursor:
                 cursor.execute(dialect.all_matches_sql(), [dialect.match_expression(prepared.clauses, fuzzy)])
@@ -258,6 +303,7 @@ class DatabaseEngine(Engine):
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             query=query,
             corrections=prepared.corrections,
+            ignored_filters=prepared.ignored,
         )
 
     @staticmethod

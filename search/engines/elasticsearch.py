@@ -19,12 +19,32 @@ import time
 from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
-from elasticsearch.dsl import Date, Document, FacetedSearch, Keyword, Object, Q, TermsFacet, Text, analyzer
+from elasticsearch.dsl import (
+    Date,
+    Document,
+    FacetedSearch,
+    Keyword,
+    Object,
+    Q,
+    Search,
+    TermsFacet,
+    Text,
+    analyzer,
+)
 
 from .. import registry
 from ..contract import Query, Result
 from ..planning import one_edit
-from .base import Engine, document_tokens, empty_result, make_facets, make_hit, prepare, sort_title
+from .base import (
+    Engine,
+    document_tokens,
+    drop_invisible_filters,
+    empty_result,
+    make_facets,
+    make_hit,
+    prepare,
+    sort_title,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +263,7 @@ class ElasticsearchEngine(Engine):
     def search(self, query):
         started = time.perf_counter()
         prepared = prepare(query)
+        drop_invisible_filters(prepared, lambda name, values: self._visible_values(prepared, name, values))
         if prepared.unsearchable or not prepared.tiers or not prepared.kinds:
             return empty_result(prepared, self.name, started)
         self._known_corrections(prepared)
@@ -282,11 +303,28 @@ class ElasticsearchEngine(Engine):
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             query=query,
             corrections=prepared.corrections,
+            ignored_filters=prepared.ignored,
         )
+
+    def _visible_values(self, prepared, name, values):
+        """Which of `values` of facet `name` some document in the viewer's tiers has."""
+        field = f"facets.{name}"
+        s = (
+            Search(using=self.client, index=[self.alias(k) for k in prepared.kinds])
+            .filter("terms", tier=prepared.tiers)
+            .filter("terms", kind=prepared.kinds)
+            .filter("terms", **{field: values})
+            .extra(size=0)
+            .params(ignore_unavailable=True, allow_no_indices=True)
+        )
+        s.aggs.bucket("visible", "terms", field=field, size=len(values), include=list(values))
+        response = s.execute()
+        return {bucket.key for bucket in response.aggregations.visible.buckets} & set(values)
 
     def _known_corrections(self, prepared):
         """ "Did you mean": a word missing from the vocabulary with a neighbour one edit away.
-        The vocabulary is the database index's, kept up to date beside this one."""
+        The vocabulary is the database index's, kept up to date beside this one and partitioned
+        by tier, so only words of documents the viewer may see are offered."""
         from .database import DatabaseEngine
 
         try:

@@ -35,8 +35,13 @@ class Snapshot:
             entries = cursor.fetchall()
             cursor.execute("SELECT entry_id, field, value FROM search_indexfacet")
             facets = cursor.fetchall()
-            cursor.execute("SELECT term FROM search_indexterm")
-            self.vocabulary = frozenset(row[0] for row in cursor.fetchall())
+            cursor.execute("SELECT term, tier FROM search_indexterm")
+            words = defaultdict(set)
+            for term, tier in cursor.fetchall():
+                words[tier].add(term)
+        # The spelling vocabulary per tier: a viewer's corrections come only from their tiers.
+        self.vocabulary = {tier: frozenset(terms) for tier, terms in words.items()}
+        self._vocabularies = {}
         ids = [row[0] for row in entries]
         self.offset = min(ids) if ids else 0
         self.size = (max(ids) - self.offset + 1) if ids else 1
@@ -61,6 +66,15 @@ class Snapshot:
         self.title_rank = {pk: i for i, pk in enumerate(self.by_title)}
         self.everything = _bitmap([pk - offset for pk in ids], self.size)
 
+    def vocabulary_for(self, tiers):
+        """The words of documents in `tiers` (something `word in` works on)."""
+        key = tuple(sorted(tiers))
+        found = self._vocabularies.get(key)
+        if found is None:
+            found = TierVocabulary([self.vocabulary[t] for t in key if t in self.vocabulary])
+            self._vocabularies[key] = found
+        return found
+
     def bitmap_of(self, pks):
         data = bytearray((self.size >> 3) + 1)
         offset, size = self.offset, self.size
@@ -82,6 +96,16 @@ class Snapshot:
 
     def as_bytes(self, bitmap):
         return bitmap.to_bytes((self.size >> 3) + 1, "little")
+
+
+class TierVocabulary:
+    """The union of some tiers' word sets, without copying them."""
+
+    def __init__(self, sets):
+        self.sets = sets
+
+    def __contains__(self, word):
+        return any(word in words for words in self.sets)
 
 
 def current_token():
