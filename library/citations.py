@@ -9,7 +9,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData
 
 from .models.choices import DocumentType
 
@@ -98,11 +99,25 @@ def _join(names, conjunction):
 
 
 def _end(text):
-    return text if text.endswith((".", "?", "!")) else text + "."
+    """`text` ending with a full stop (SafeString in, SafeString out)."""
+    if text.endswith((".", "?", "!")):
+        return text
+    return format_html("{}.", text) if isinstance(text, SafeData) else text + "."
+
+
+def _fmt(html, template, *args):
+    """`template` ("{}" placeholders) filled with args: escaped through format_html for HTML."""
+    return format_html(template, *args) if html else template.format(*args)
 
 
 def _title(item, html):
-    return f"<i>{escape(item.title)}</i>" if html else item.title
+    return format_html("<i>{}</i>", item.title) if html else item.title
+
+
+def _sentence(parts, html):
+    """The parts joined by spaces. For HTML each part is escaped unless it is our own markup
+    (the italic title), so record text never reaches the page as markup."""
+    return format_html_join(" ", "{}", ((part,) for part in parts)) if html else " ".join(parts)
 
 
 # -- APA 7 --------------------------------------------------------------------------------------
@@ -110,7 +125,7 @@ def apa(item, html=False):
     """Author, A. A., & Author, B. B. (Year). <i>Title</i>. Publisher. URL
 
     With no personal authors the issuing organization is the author and is not repeated as
-    publisher (APA 7, 9.7 and 10.4)."""
+    publisher (APA 7, 9.7 and 10.4). With html=True the result is a SafeString."""
     if item.authors:
         people = []
         for author in item.authors:
@@ -124,21 +139,22 @@ def apa(item, html=False):
     year = f"({item.year})" if item.year else "(n.d.)"
     parts = []
     if author_part:
-        parts.append(f"{_end(escape(author_part) if html else author_part)} {year}.")
-    else:
-        parts.append(f"{_end(_title(item, html))} {year}.")
-    if author_part:
+        parts.append(_fmt(html, "{} {}.", _end(author_part), year))
         parts.append(_end(_title(item, html)))
+    else:
+        parts.append(_fmt(html, "{} {}.", _end(_title(item, html)), year))
     if publisher:
-        parts.append(_end(escape(publisher) if html else publisher))
+        parts.append(_end(publisher))
     if item.url:
-        parts.append(escape(item.url) if html else item.url)
-    return " ".join(parts)
+        parts.append(item.url)
+    return _sentence(parts, html)
 
 
 # -- Chicago 17, bibliography -------------------------------------------------------------------
 def chicago(item, html=False):
-    """Family, Given, and Given Family. <i>Title</i>. Publisher, Year. URL."""
+    """Family, Given, and Given Family. <i>Title</i>. Publisher, Year. URL.
+
+    With html=True the result is a SafeString."""
     if item.authors:
         names = []
         for i, author in enumerate(item.authors):
@@ -155,12 +171,12 @@ def chicago(item, html=False):
     year = str(item.year) if item.year else "n.d."
     parts = []
     if author_part:
-        parts.append(_end(escape(author_part) if html else author_part))
+        parts.append(_end(author_part))
     parts.append(_end(_title(item, html)))
-    parts.append(_end(f"{escape(publisher) if html else publisher}, {year}" if publisher else year))
+    parts.append(_end(f"{publisher}, {year}" if publisher else year))
     if item.url:
-        parts.append(_end(escape(item.url) if html else item.url))
-    return " ".join(parts)
+        parts.append(_end(item.url))
+    return _sentence(parts, html)
 
 
 # -- RIS ----------------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 Both engines use this, so a hit looks the same whichever engine found it. Matching works on
 the same tokens as the index (so "Phnum Penh" marks "Phnum Pénh", and ជំនួយ is marked inside
-running Khmer text); the output is escaped HTML with <mark> around matched words.
+running Khmer text). The output is a SafeString built with Django's escaping: every piece of
+record text goes through conditional_escape, and the only markup is our own <mark> (format_html),
+so a title or text holding "<script>" is shown as text whether or not a query word matched.
 """
 
-from django.utils.html import escape
+from django.utils.html import conditional_escape, format_html, format_html_join
 
 from .text import clean, token_spans
 
@@ -50,6 +52,17 @@ def _window_start(text, best_start, length):
     return start
 
 
+def marked_html(text, spans):
+    """`text` escaped piece by piece, with <mark> around each (start, end) of `spans`."""
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces.append(conditional_escape(text[position:start]))
+        pieces.append(format_html("<mark>{}</mark>", text[start:end]))
+        position = end
+    pieces.append(conditional_escape(text[position:]))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
 def snippet(text, terms, prefixes=(), length=SNIPPET_CHARS, phrases=()):
     """(html, matched) for the best window of `text`: the first window holding the most
     distinct matched words. Without a match, the start of the text (matched=False)."""
@@ -60,7 +73,8 @@ def snippet(text, terms, prefixes=(), length=SNIPPET_CHARS, phrases=()):
     if not hits:
         cut = text[:length]
         more = len(text) > length
-        return escape(cut.rsplit(" ", 1)[0] if more and " " in cut else cut) + ("…" if more else ""), False
+        shown = cut.rsplit(" ", 1)[0] if more and " " in cut else cut
+        return format_html("{}{}", shown, "…" if more else ""), False
     best_start, best_score = hits[0][0], 0
     for start, _end in hits:
         window = {text[s:e].casefold() for s, e in hits if start <= s and e <= start + length}
@@ -71,25 +85,12 @@ def snippet(text, terms, prefixes=(), length=SNIPPET_CHARS, phrases=()):
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > end - 30 else end
-    out = ["…" if start else ""]
-    position = start
-    for s, e in hits:
-        if s < start or e > end:
-            continue
-        out.append(escape(text[position:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
-        position = e
-    out.append(escape(text[position:end]))
-    out.append("…" if end < len(text) else "")
-    return "".join(out), True
+    window = [(s - start, e - start) for s, e in hits if start <= s and e <= end]
+    body = marked_html(text[start:end], window)
+    return format_html("{}{}{}", "…" if start else "", body, "…" if end < len(text) else ""), True
 
 
 def mark_title(title, terms, prefixes=(), phrases=()):
     """The whole title, escaped, with matched words marked."""
     text = clean(title)
-    out, position = [], 0
-    for start, end in matched_spans(token_spans(text), terms, prefixes, phrases):
-        out += [escape(text[position:start]), f"<mark>{escape(text[start:end])}</mark>"]
-        position = end
-    out.append(escape(text[position:]))
-    return "".join(out)
+    return marked_html(text, matched_spans(token_spans(text), terms, prefixes, phrases))

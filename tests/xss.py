@@ -17,6 +17,9 @@ def load_payloads():
 PAYLOADS = load_payloads()
 
 
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"}
+
+
 class _Elements(HTMLParser):
     """Every start tag and its attributes, as a browser's tokenizer would see them."""
 
@@ -41,7 +44,11 @@ def active_markup(page_html):
             value = value or ""
             if name.startswith("on"):
                 found.append(f"<{tag} {name}=…>")
-            if re.search(r"(java|vb)\s*script\s*:|xss\.example", value, re.IGNORECASE):
+            # A URL attribute that runs script or loads from the payloads' host. (Other
+            # attributes may hold payload text: data-value='<a href="javascript:…">' is inert.)
+            if name in URL_ATTRIBUTES and re.match(
+                r"\s*((java|vb)\s*script\s*:|(https?:)?//xss\.example)", value, re.I
+            ):
                 found.append(f"<{tag} {name}={value!r}>")
         if tag in ("x", "mglyph", "marquee", "mtext"):
             found.append(f"<{tag}>")

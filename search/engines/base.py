@@ -4,6 +4,8 @@ document data into hits and facets the same way."""
 import time
 from dataclasses import dataclass, field
 
+from django.utils.html import conditional_escape
+
 from .. import registry
 from ..contract import FacetValue, Hit, Result
 from ..highlight import mark_title, snippet
@@ -132,9 +134,10 @@ def make_hit(prepared, kind, object_id, title, url, display, score, date=None, e
     return Hit(
         kind=kind,
         id=object_id,
+        # Escaped HTML either way: a browse hit (no words) shows the raw title as text too.
         title=mark_title(shown_title, terms, prepared.prefixes, phrases)
         if prepared.has_text
-        else shown_title,
+        else conditional_escape(shown_title),
         url=shown_url,
         snippet=html,
         score=round(float(score or 0), 4),
