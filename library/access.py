@@ -9,11 +9,12 @@ Tiers are the directory's (directory.visibility): anonymous visitors see `public
 2. The `before_serve_document` hook (wagtail_hooks.py) refuses any file attached to an item the
    viewer may not see, whatever collection an editor put it in.
 3. The item's own download link (/library/<slug>/download/) checks the tier before streaming.
+
+Every refusal is a 404, the same page as an unknown address (`refuse`): hidden = unknown.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from wagtail.models import Collection, CollectionViewRestriction
 
@@ -36,9 +37,9 @@ def viewer_may_see(user, access_level):
 
 
 def refuse(request):
-    """Anonymous visitors are asked to sign in; signed-in viewers below the tier get a 404."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    """A viewer below an item's (or file's) tier gets exactly what an unknown address gets: the
+    404 page, which offers anonymous visitors a sign-in link back to this address. A redirect
+    to sign in would confirm that the hidden item exists."""
     raise Http404
 
 

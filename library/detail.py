@@ -1,6 +1,5 @@
 """A library item's page, its file download and its citation exports."""
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from directory.visibility import allowed_tiers, viewer_tier
 
 from . import citations
-from .access import strictest_level, viewer_may_see
+from .access import refuse, strictest_level, viewer_may_see
 from .models.choices import AccessLevel, ExtractionStatus, LegalStatus
 
 
@@ -79,9 +78,7 @@ def detail_view(request, page):
 def download_view(request, page):
     """The item's file, after the item's own tier check (page.serve) has passed."""
     if not file_allowed(request, page):
-        if page.file_id and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise Http404
+        return refuse(request)
     document = page.file
     try:
         handle = document.file.open("rb")

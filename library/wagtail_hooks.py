@@ -1,14 +1,14 @@
 """File privacy: a file attached to a partners or restricted item is never served below its tier."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 
-from .access import strictest_level, viewer_may_see
+from .access import refuse, strictest_level, viewer_may_see
 from .models import LibraryDocumentPage
 
 
-@hooks.register("before_serve_document")
+# Before Wagtail's own collection check (order 0), which would redirect to sign in: a refused
+# file must answer like an unknown one (404), not confirm that it exists.
+@hooks.register("before_serve_document", order=-10)
 def refuse_library_files_below_tier(document, request):
     if viewer_may_see(request.user, "restricted"):
         return None  # editors see every file
@@ -18,9 +18,7 @@ def refuse_library_files_below_tier(document, request):
     published = LibraryDocumentPage.objects.filter(file=document, live=True).exists()
     if published and level is not None and viewer_may_see(request.user, level):
         return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
+    return refuse(request)
 
 
 @hooks.register("register_admin_urls")
