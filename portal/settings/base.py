@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from portal import security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security_middleware.ContentSecurityPolicyMiddleware",
+    "portal.security_middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -205,6 +210,17 @@ LIBRARY_MAX_TEXT_CHARS = int(os.environ.get("LIBRARY_MAX_TEXT_CHARS", "2000000")
 # A file whose extension lies about its type (a ".pdf" that is a DOCX): 1 = extract it by its
 # real type and say so in the extraction message; 0 = refuse to extract it.
 LIBRARY_EXTRACT_MISMATCHED_TYPES = env_bool("LIBRARY_EXTRACT_MISMATCHED_TYPES", True)
+
+# Security headers (portal/security_policy.py, README "Security headers"): a strict CSP on public
+# pages (images may also come from the map tile host), a wider one for the Wagtail admin, and a
+# Permissions-Policy. The admin asks no other host for anything: no Gravatar, no update check.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": security_policy.public_csp_directives(MAP_TILE_URL)}
+CONTENT_SECURITY_POLICY_ADMIN = {"DIRECTIVES": security_policy.admin_csp_directives(MAP_TILE_URL)}
+PERMISSIONS_POLICY = security_policy.PERMISSIONS_POLICY
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,

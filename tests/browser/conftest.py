@@ -32,6 +32,11 @@ def _manage(env, *args):
 
 @pytest.fixture(scope="session")
 def portal_server():
+    yield from run_portal_server()
+
+
+def run_portal_server(extra_env=None, runserver_args=()):
+    """Start a portal on a fresh database; yields its base URL, stops it afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="portal-browser-"))
     env = {
         **os.environ,
@@ -39,6 +44,7 @@ def portal_server():
         "DATABASE_URL": f"sqlite:///{workdir / 'browser.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),
         "MAP_TILE_URL": "",  # no basemap tiles: the browser tests use no network
+        **(extra_env or {}),
     }
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_reference_data", "--no-communes")
@@ -50,10 +56,12 @@ def portal_server():
         "u=User.objects.create_user('browser-partner','p@example.org','browser-partner-pw');"
         "u.groups.add(g)"
     ))
+    if env.get("DJANGO_SUPERUSER_USERNAME"):  # with DJANGO_SUPERUSER_PASSWORD and _EMAIL
+        _manage(env, "createsuperuser", "--noinput")
     port = _free_port()
     log = open(workdir / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [sys.executable, "manage.py", "runserver", "--noreload", *runserver_args, f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
