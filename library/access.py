@@ -11,6 +11,8 @@ Tiers are the directory's (directory.visibility): anonymous visitors see `public
 3. The item's own download link (/library/<slug>/download/) checks the tier before streaming.
 
 Every refusal is a 404, the same page as an unknown address (`refuse`): hidden = unknown.
+The same strictest-level rule applies to a file's extracted text in the search index
+(`file_text_level_ok`, used by library/searchable.py).
 """
 
 from django.conf import settings
@@ -69,6 +71,32 @@ def place_file(document, access_level):
     if document.collection_id != target.pk:
         document.collection = target
         document.save(update_fields=["collection"])
+
+
+LEVEL_RANK = {AccessLevel.PUBLIC: 0, AccessLevel.PARTNERS: 1, AccessLevel.RESTRICTED: 2}
+
+
+def file_levels(file_ids):
+    """{file id: the strictest access level among the items (published or not) that use it}."""
+    from .models import LibraryDocumentPage
+
+    levels = {}
+    rows = LibraryDocumentPage.objects.filter(file_id__in=set(file_ids))
+    for file_id, level in rows.values_list("file_id", "access_level"):
+        if LEVEL_RANK.get(level, 0) >= LEVEL_RANK.get(levels.get(file_id), -1):
+            levels[file_id] = level
+    return levels
+
+
+def file_text_level_ok(page, levels):
+    """May `page`'s search document carry the text extracted from its file? Only when no other
+    item using the same file is stricter than `page`: a file's text takes the strictest level
+    of the items that use it, so a public item sharing a restricted file indexes only its own
+    metadata (no snippet, export or word of "did you mean" can come from that text)."""
+    if not page.file_id:
+        return True
+    strictest = levels.get(page.file_id, page.access_level)
+    return LEVEL_RANK.get(strictest, 2) <= LEVEL_RANK.get(page.access_level, 0)
 
 
 def strictest_level(document):

@@ -2,7 +2,9 @@
 
 The index document's tier is the item's access level, so partners-only and restricted items
 (with their abstracts and full text) reach only viewers of that tier: hits, snippets, facet
-counts, suggestions and exports all come through the tier filter of `search`.
+counts, suggestions and exports all come through the tier filter of `search`. A file's text is
+indexed only under the strictest level of the items that use it: an item whose file is shared
+with a stricter item indexes its own metadata without the file's text.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from directory.models import Organization
 from search import registry
 from search.contract import Document
 
+from .access import file_levels, file_text_level_ok
 from .models import LibraryDocumentPage
 from .models.choices import DocumentType
 
@@ -30,7 +33,11 @@ class DocumentKind(registry.SearchKind):
 
     def affected(self, instance):
         if isinstance(instance, LibraryDocumentPage):
-            return [(self.name, str(instance.pk))]
+            # Items sharing its file (now or before this save) too: whether they may index the
+            # file's text depends on this item's access level.
+            files = {instance.file_id, getattr(instance, "_previous_file_id", None)} - {None}
+            sharing = LibraryDocumentPage.objects.filter(file_id__in=files).values_list("pk", flat=True)
+            return [(self.name, str(pk)) for pk in {instance.pk, *sharing}]
         # An organization's name is the issuer shown on its documents.
         ids = LibraryDocumentPage.objects.filter(
             issuer__translation_key=instance.translation_key
@@ -45,12 +52,14 @@ class DocumentKind(registry.SearchKind):
             .select_related("issuer")
             .prefetch_related("countries", "provinces", "languages", "tagged_items__tag")
         )
+        pages = list(pages)
+        levels = file_levels(p.file_id for p in pages if p.file_id)
         docs = {}
         for page in pages:
-            docs[str(page.pk)] = self.document(page)
+            docs[str(page.pk)] = self.document(page, levels)
         return docs
 
-    def document(self, page):
+    def document(self, page, levels=None):
         url = page.url or f"/library/{page.slug}/"
         issuers = page.issuer_list
         topics = sorted({t.tag.slug: t.tag.name for t in page.tagged_items.all()}.items())
@@ -64,7 +73,10 @@ class DocumentKind(registry.SearchKind):
             summary = " · ".join(
                 str(p) for p in [page.get_document_type_display(), "; ".join(issuers), page.year or ""] if p
             )
-        text = "\n".join(p for p in [summary, page.abstract, page.extracted_text[:DISPLAY_TEXT_CHARS]] if p)
+        if levels is None:
+            levels = file_levels([page.file_id] if page.file_id else [])
+        file_text = page.extracted_text if file_text_level_ok(page, levels) else ""
+        text = "\n".join(p for p in [summary, page.abstract, file_text[:DISPLAY_TEXT_CHARS]] if p)
         return Document(
             kind=self.name,
             id=str(page.pk),
@@ -72,7 +84,7 @@ class DocumentKind(registry.SearchKind):
             url=url,
             tier=page.access_level,
             names=page.alternative_title_list + issuers + page.author_list,
-            body="\n".join([page.abstract, page.extracted_text, " ".join(name for _slug, name in topics)]),
+            body="\n".join([page.abstract, file_text, " ".join(name for _slug, name in topics)]),
             facets={
                 "doc_type": [page.document_type],
                 "year": [str(page.year)] if page.year else [],

@@ -210,6 +210,9 @@ class LibraryDocumentPage(RoutablePageMixin, Page):
         if full and self.pk:
             stored = type(self).objects.filter(pk=self.pk).values("file_id", *EXTRACTION_FIELDS).first()
         file_changed = (stored["file_id"] if stored else None) != self.file_id
+        # Read by the search sync (searchable.DocumentKind.affected): items sharing the old
+        # file are re-indexed too, as the strictest level of that file may have changed.
+        self._previous_file_id = stored["file_id"] if stored else None
         if stored and self.file_id and not file_changed:
             # The extraction task owns these fields: publishing an older revision must not bring
             # back the text (or the "pending" status) that was current when it was drafted.
