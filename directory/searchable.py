@@ -36,7 +36,7 @@ from .models import (
     ServiceTerm,
     TaxonomyTerm,
 )
-from .models.choices import Visibility
+from .models.choices import NameKind, Visibility
 from .visibility import allowed_tiers, locations_offering_confidential_services, project_location, viewer_tier
 
 # What `_area_names` and `_Places` read of a record's area (or of the district a hidden
@@ -175,9 +175,11 @@ class OrganizationKind(registry.SearchKind):
         by_key = _live_translations(Organization, ids)
         all_orgs = [o for t in by_key.values() for o in t.values()]
         org_ids = [o.pk for o in all_orgs]
-        names = defaultdict(list)
+        names, shown_names = defaultdict(list), defaultdict(list)
         for name in OrganizationName.objects.filter(organization_id__in=org_ids):
             names[name.organization_id].append(name.name)
+            if name.kind != NameKind.MISSPELLING:  # a misspelling helps search; it is never shown
+                shown_names[name.organization_id].append(name.name)
         services = defaultdict(list)
         for service in _services_by_org(org_ids):
             services[service.organization_id].append(service)
@@ -195,6 +197,7 @@ class OrganizationKind(registry.SearchKind):
             related = [o.pk for o in translations.values()]
             org_services = [s for pk in related for s in services[pk]]
             all_names = [n for pk in related for n in names[pk]]
+            display_names = [n for pk in related for n in shown_names[pk]]
             located = [org.area, org.country] + [a for pk in related for a in locations[pk]]
             served = []
             for service in org_services:
@@ -222,7 +225,7 @@ class OrganizationKind(registry.SearchKind):
                     "group": sorted({g for s in org_services for g in groups[s.pk]}),
                 },
                 display={
-                    language: self._display(o, all_names, translations, org, services)
+                    language: self._display(o, display_names, translations, org, services)
                     for language, o in translations.items()
                 },
                 date=org.last_verified or org.updated_at.date(),

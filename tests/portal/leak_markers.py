@@ -20,6 +20,7 @@ from urllib.parse import quote, quote_plus, unquote
 
 import phonenumbers
 from django.core.files.base import ContentFile
+from django.utils.text import slugify
 from wagtail.documents.models import Document as WagtailDocument
 
 from directory.models import (
@@ -134,6 +135,7 @@ def echo_forms(values):
                 json.dumps(v)[1:-1],
                 " ".join(v.split()),
                 v.replace(" ", "+"),  # a query string after percent-decoding
+                slugify(v),  # an id="facet-issuer-<value>" made from the value given
             }
             forms |= {f.lower() for f in forms}
     return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
