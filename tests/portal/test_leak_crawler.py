@@ -416,11 +416,13 @@ def seeded(db, make_org, make_service, django_capture_on_commit_callbacks):
     cache.clear()
 
 
-def viewer_client(viewer):
-    client = Client(raise_request_exception=False)
+def viewer_client(viewer, language="en"):
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
     if viewer == PARTNER:
         group, _ = Group.objects.get_or_create(name="Partners")
-        user = User.objects.create_user("crawler-partner", "crawler-partner@example.org", "partner-pass-123")
+        user = User.objects.filter(username="crawler-partner").first() or User.objects.create_user(
+            "crawler-partner", "crawler-partner@example.org", "partner-pass-123"
+        )
         user.groups.add(group)
         client.force_login(user)
     return client
@@ -431,6 +433,11 @@ def crawl_as(viewer, seeded):
     routes, not_crawled = route_urls(seeded)
     seeds = [url for paths in routes.values() for url in paths]
     crawler.crawl(seeds + probe_urls(seeded, viewer))
+    # Every route once more in the Khmer interface (places are named in Khmer there).
+    khmer = Crawler(viewer_client(viewer, "km"), f"{viewer}, Khmer", seeded.markers[viewer])
+    khmer.crawl(seeds, follow=False)
+    crawler.leaks += khmer.leaks
+    crawler.errors += khmer.errors
     return crawler, routes, not_crawled
 
 
