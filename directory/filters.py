@@ -184,6 +184,9 @@ class DirectorySearch:
     # a set of organization ids (hundreds at most) and reused by every facet query.
     @cached_property
     def _province_org_ids(self):
+        # Locations count by province only: every tier is shown a location's province (the
+        # projection in directory.visibility hides the commune, name, address and point), so
+        # this filter and the province facet reveal nothing a hidden place's page does not.
         ids = [a.pk for a in self.provinces]
         countries = {a.country_id for a in self.provinces}
         live_areas = ServiceArea.objects.filter(service__live=True)
