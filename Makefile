@@ -24,11 +24,12 @@ install: $(STAMP) $(MO)
 $(MO): portal/locale/km/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
-## Set up (venv, migrate SQLite, reference + demo data once, admin account) and serve on :8000.
+## Set up (venv, migrate SQLite, reference + demo data once, admin account) and serve on :8000,
+## with the background task worker and the scheduler beside the web server (Ctrl-C stops all).
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_portal --base-url http://$(HOST):$(PORT)
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) run_portal $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install browser-deps

@@ -10,6 +10,11 @@ file_size, extraction_status and extraction_message with a queryset update (no n
 no page signals). It writes only if the page still has that same file, so a file replaced in
 the meantime is not overwritten with the old file's text. A live page's search document is
 refreshed afterwards through the search app's sync.
+
+The worker retries the task with backoff (background/retry.py) when it raises: a file that
+cannot be opened from storage (a transient storage error) stays "pending" until the last
+attempt, which records the failure on the page and then fails the task, so it is reported. The
+task is idempotent: each attempt writes the whole result again.
 """
 
 import logging
@@ -17,12 +22,15 @@ import logging
 from django.db import transaction
 from django_tasks import task
 
+from background.retry import is_last_attempt, retried
+
 from .extraction import FAILED, extract
 
 logger = logging.getLogger(__name__)
 
 
 @task()
+@retried
 def extract_document_text(page_id, document_id):
     from wagtail.documents import get_document_model
 
@@ -37,27 +45,27 @@ def extract_document_text(page_id, document_id):
         with document.open_file() as handle:
             result = extract(handle, document.filename)
     except Exception as exc:  # storage errors opening the file (extract itself never raises)
-        logger.exception("could not open document %s for page %s", document_id, page_id)
-        result = None
-        status, message, size = (
-            FAILED,
-            f"The file could not be opened from storage ({type(exc).__name__}).",
-            None,
-        )
-    if result is not None:
-        status, message, size = result.status, result.message, result.file_size
+        if is_last_attempt():
+            LibraryDocumentPage.objects.filter(pk=page_id, file_id=document_id).update(
+                extracted_text="",
+                page_count=None,
+                file_size=None,
+                extraction_status=FAILED,
+                extraction_message=f"The file could not be opened from storage ({type(exc).__name__}).",
+            )
+        raise  # the worker tries again later, or reports the task as failed after the last try
     updated = LibraryDocumentPage.objects.filter(pk=page_id, file_id=document_id).update(
-        extracted_text=result.text if result else "",
-        page_count=result.page_count if result else None,
-        file_size=size,
-        extraction_status=status,
-        extraction_message=message,
+        extracted_text=result.text,
+        page_count=result.page_count,
+        file_size=result.file_size,
+        extraction_status=result.status,
+        extraction_message=result.message,
     )
     if updated and page.live:
         from search.sync import schedule
 
         schedule([f"document:{page_id}"])
-    return status
+    return result.status
 
 
 def schedule_extraction(page):

@@ -1,0 +1,91 @@
+"""Wagtail admin report "Background tasks": failed and waiting tasks, and the scheduler's jobs."""
+
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from .scheduler import last_runs
+
+LISTED = 200  # per table; the totals say how many there are in all
+
+
+@dataclass
+class TaskRow:
+    id: str
+    name: str
+    arguments: str
+    status: str
+    attempts: int
+    error: str  # the last line of the last traceback
+    traceback: str
+    enqueued_at: object
+    finished_at: object
+    next_attempt_at: object  # None: as soon as a worker is free
+
+
+def _arguments(args_kwargs):
+    parts = [json.dumps(value, ensure_ascii=False) for value in args_kwargs.get("args", [])]
+    parts += [f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in args_kwargs.get("kwargs", {}).items()]
+    text = ", ".join(parts)
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _last_line(traceback):
+    lines = [line for line in traceback.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def task_rows(queryset):
+    never = get_date_max()
+    return [
+        TaskRow(
+            id=str(result.id),
+            name=result.task_name,
+            arguments=_arguments(result.args_kwargs),
+            status=result.get_status_display(),
+            attempts=len(result.worker_ids),
+            error=_last_line(result.traceback),
+            traceback=result.traceback,
+            enqueued_at=result.enqueued_at,
+            finished_at=result.finished_at,
+            next_attempt_at=None if result.run_after == never else result.run_after,
+        )
+        for result in queryset[:LISTED]
+    ]
+
+
+class BackgroundTasksView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "background/admin/tasks_report.html"
+    page_title = _("Background tasks")
+    header_icon = "cogs"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        failed = DBTaskResult.objects.failed().order_by("-finished_at")
+        waiting = DBTaskResult.objects.filter(
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        ).order_by("run_after", "enqueued_at")
+        context.update(
+            {
+                "failed": task_rows(failed),
+                "failed_total": failed.count(),
+                "waiting": task_rows(waiting),
+                "waiting_total": waiting.count(),
+                "jobs": last_runs(),
+            }
+        )
+        return context
