@@ -18,6 +18,8 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.client import client_address
+
 from .models.stewardship import SUGGESTION_MAX_LENGTH, UpdateSuggestion
 
 logger = logging.getLogger("directory.suggestions")
@@ -79,15 +81,18 @@ class SuggestionForm(forms.Form):
 
 
 def client_key(request):
-    """A cache key per client: a salted hash of its address (the address itself is not kept)."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """A cache key per client: a salted hash of its address (the address itself is not kept).
+    Behind the proxy the address is the visitor's, not the proxy's (portal.client)."""
+    address = client_address(request)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:suggest:{address}".encode()).hexdigest()[:32]
     return f"directory:suggest:{digest}"
 
 
 def over_limit(request):
     """Count this attempt; True when the client made more than the allowed number within the
-    window (``DIRECTORY_SUGGESTION_RATE_LIMIT`` per ``DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS``)."""
+    window (``DIRECTORY_SUGGESTION_RATE_LIMIT`` per ``DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS``).
+    The count lives in the default cache, which is Redis (shared by every gunicorn worker) when
+    REDIS_URL is set; incr is atomic there."""
     key = client_key(request)
     window = settings.DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS
     cache.add(key, 0, timeout=window)

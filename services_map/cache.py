@@ -14,7 +14,8 @@ asked for again and again (every visitor of /map/ loads it). The answer depends 
 
 Changes that bypass the models' `save()` (a bulk `update()` in a script) show after at most
 `MAP_CACHE_SECONDS` (default 300; 0 turns the cache off). The cache alias is
-`MAP_CACHE_ALIAS` (default "default": local memory, per process).
+`MAP_CACHE_ALIAS` (default "default": Redis shared by all processes when REDIS_URL is set,
+else local memory per process).
 """
 
 import hashlib

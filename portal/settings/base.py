@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment variables are listed in README.md."""
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id for the logs; proxy headers only from TRUSTED_PROXIES.
+    "portal.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.security_middleware.ContentSecurityPolicyMiddleware",
     "portal.security_middleware.PermissionsPolicyMiddleware",
@@ -144,6 +147,34 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 # Background work: the immediate backend runs tasks in-process, after commit.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Cache: Redis shared by every process (web workers, task worker, scheduler) when REDIS_URL is
+# set; otherwise each process keeps its own memory cache (development, single process). Keys
+# carry a prefix per environment so several portals can share one Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", os.environ.get("SEARCH_INDEX_PREFIX", "portal"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A Redis that does not answer fails the request quickly instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+
+# Reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and X-Request-ID are believed
+# (addresses or networks, comma-separated). From anyone else those headers are ignored
+# (portal/client.py, portal/request_context.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
 # E-mail (review reminders, moderation notices).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -222,13 +253,38 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
+# Server errors (500s) are e-mailed to ADMINS: "Name <address>" or addresses, comma-separated.
+ADMINS = [parseaddr(entry) for entry in env_list("ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Logs go to stderr; every record carries the request id (portal/logs.py). LOG_FORMAT=json writes
+# one JSON object per line (the production default).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "portal.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's own handlers for "django" (they would e-mail a second copy).
+        "django": {"handlers": [], "level": "INFO"},
+        # Unhandled exceptions in a request: e-mailed to ADMINS and written to the console.
+        "django.request": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # One INFO line per task run (Wagtail's reference index) drowns everything else.
         "django_tasks": {"level": "WARNING"},

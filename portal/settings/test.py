@@ -19,3 +19,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests choose their search engine explicitly (tests/search/); pages use the database engine.
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "portal-test"
+
+# With REDIS_URL (the PostgreSQL pass in CI) the suite runs on the shared Redis cache; a prefix of
+# this run's own keeps two runs on one Redis apart.
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"portal-test-{os.getpid()}"  # noqa: F405

@@ -3,6 +3,7 @@
 1. Loads or updates the reference data (gazetteer incl. communes, service types, languages).
 2. Loads the demonstration directory the first time only (when no demo organization exists);
    `--reload-demo` refreshes it, `--no-demo` skips demo data and the demo partner account.
+   Production settings skip the demo unless `--demo` is given (SETUP_LOADS_DEMO).
    Then the demonstration library (idempotent: `load_library_demo`), before the index rebuild.
 3. Creates the superuser "admin" with a generated password if there is no superuser yet.
 4. Creates the demo partner account "partner" (member of the Partners group) if missing.
@@ -47,6 +48,11 @@ class Command(BaseCommand):
             "--no-demo", action="store_true", help="Load no demo data and create no demo partner account."
         )
         parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Load the demo data even where settings say not to (production's default is --no-demo).",
+        )
+        parser.add_argument(
             "--base-url", default=BASE_URL, help="Where the portal will be served (for the printed links)."
         )
         parser.add_argument(
@@ -56,8 +62,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         self.base_url = options.get("base_url", BASE_URL).rstrip("/")
-        if options["reload_demo"] and options["no_demo"]:
-            raise CommandError("Choose either --reload-demo or --no-demo.")
+        if options["no_demo"] and (options["reload_demo"] or options.get("demo")):
+            raise CommandError("Choose either --demo/--reload-demo or --no-demo.")
+        if not (options.get("demo") or options["reload_demo"] or getattr(settings, "SETUP_LOADS_DEMO", True)):
+            options["no_demo"] = True
+            self.stdout.write("No demo data (SETUP_LOADS_DEMO is off in these settings; --demo loads it).")
 
         self.stdout.write("Reference data (gazetteer, service types, languages)...")
         ref_args = ["--no-communes"] if options["no_communes"] else []
