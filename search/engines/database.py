@@ -73,7 +73,8 @@ _DROP_UNUSED_TERM = (
 def _apply_word_counts(cursor, counts):
     """Add the per-(word, kind, tier) document counts (negative for documents that left or
     changed), and drop the words no document of that kind and tier uses any more."""
-    changed = [(w, k, t, n) for (w, k, t), n in counts.items() if n]
+    # In key order, so two writers touching the same words lock their rows in the same order.
+    changed = sorted((w, k, t, n) for (w, k, t), n in counts.items() if n)
     if changed:
         cursor.executemany(_ADD_TERMS, changed)
         cursor.executemany(_DROP_UNUSED_TERM, [(w, k, t) for w, k, t, n in changed if n < 0])
