@@ -663,3 +663,63 @@ def test_discovery_sees_every_app_route():
         resolve("/directory/")
     except Resolver404:  # pragma: no cover
         pytest.fail("/directory/ does not resolve")
+
+
+COUNTERFACTUAL_PAGES = [
+    "/",
+    "/directory/",
+    "/directory/?province=battambang",
+    "/directory/?q=crawler",
+    "/directory/crawler-shelter-network/",
+    "/directory/crawler-shelter-network/vcard/",
+    "/directory/crawler-shelter-network/hsds.json",
+    "/directory/hsds/organizations/?full=true",
+    "/map/",
+    "/map/?province=battambang",
+    "/map/services.geojson",
+    "/map/coverage/",
+    "/map/coverage.csv",
+    "/map/coverage/battambang/",
+    "/map/coverage/battambang/pack/",
+    "/search/?q=crawler",
+    "/search/?q=shelter",
+    "/search/suggest/?q=cra",
+    "/library/",
+]
+
+
+@pytest.mark.parametrize("viewer", [ANONYMOUS, PARTNER])
+def test_what_a_viewer_may_not_see_changes_nothing_they_see(seeded, viewer):
+    """The viewer's pages are the same with and without the records (and fields) they may not
+    see: unpublished organizations, services and items, and phones, contacts and e-mails above
+    their tier. Any difference is derived from hidden data (a count, a facet, a page number)."""
+    from directory.models import (
+        Organization,
+        OrganizationContact,
+        OrganizationPhone,
+        Service,
+        ServiceContact,
+        ServicePhone,
+    )
+
+    client = viewer_client(viewer)
+    before = [normalised(client.get(url)) for url in COUNTERFACTUAL_PAGES]
+    hidden = ["partners", "restricted"] if viewer == ANONYMOUS else ["restricted"]
+    Organization.objects.filter(live=False).delete()
+    Service.objects.filter(live=False).delete()
+    for page in seeded.hidden_docs:
+        if not page.live:
+            page.delete()
+    for model in (OrganizationPhone, OrganizationContact, ServicePhone, ServiceContact):
+        model.objects.filter(visibility__in=hidden).delete()
+    Organization.objects.filter(email_visibility__in=hidden).update(email="")
+    Service.objects.filter(email_visibility__in=hidden).update(email="")
+    api.rebuild(database_engine())
+    cache.clear()
+    after = [normalised(client.get(url)) for url in COUNTERFACTUAL_PAGES]
+    problems = [
+        f"[{viewer}] {url}: {first_difference(a, b)}"
+        for url, a, b in zip(COUNTERFACTUAL_PAGES, before, after, strict=True)
+        if a != b
+    ]
+    assert not problems, "Hidden records change what the viewer sees:\n" + "\n".join(problems)
