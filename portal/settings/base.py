@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "library",
     "services_map",
     "search",
+    "background",  # before django_tasks_db: its db_worker command adds retries
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
     "csp",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -99,6 +101,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server, the task worker and the scheduler write to one SQLite file at once (make
+    # run): WAL lets readers and the writer work side by side, and IMMEDIATE takes the write lock
+    # when a transaction begins (waiting up to `timeout` s) instead of failing with "database is
+    # locked" when a transaction that has read tries to write while another process writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,8 +154,24 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
-# Background work: the immediate backend runs tasks in-process, after commit.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (background/, README "Background work"): tasks are queued in the database
+# and run by `manage.py db_worker`; periodic jobs run from `manage.py run_scheduler`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A retried task (index refresh, text extraction) that raises runs again after
+# TASKS_RETRY_BASE_SECONDS * 2 ** (attempt - 1), at most TASKS_MAX_ATTEMPTS times in all.
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
+TASKS_RETRY_BASE_SECONDS = int(os.environ.get("TASKS_RETRY_BASE_SECONDS", "30"))
+# The scheduler's clean-up deletes finished task results older than these (days).
+TASKS_KEEP_SUCCEEDED_DAYS = int(os.environ.get("TASKS_KEEP_SUCCEEDED_DAYS", "14"))
+TASKS_KEEP_FAILED_DAYS = int(os.environ.get("TASKS_KEEP_FAILED_DAYS", "60"))
+# The scheduler wakes up this often (seconds); a failed job runs again in the same period after
+# SCHEDULER_RETRY_MINUTES, at most SCHEDULER_MAX_ATTEMPTS times; a run still "running" after
+# SCHEDULER_RUN_TIMEOUT_MINUTES (its scheduler died) counts as failed.
+SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
+SCHEDULER_RETRY_MINUTES = int(os.environ.get("SCHEDULER_RETRY_MINUTES", "30"))
+SCHEDULER_MAX_ATTEMPTS = int(os.environ.get("SCHEDULER_MAX_ATTEMPTS", "3"))
+SCHEDULER_RUN_TIMEOUT_MINUTES = int(os.environ.get("SCHEDULER_RUN_TIMEOUT_MINUTES", "120"))
+SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("SCHEDULER_KEEP_RUNS_DAYS", "90"))
 
 # Cache: Redis shared by every process (web workers, task worker, scheduler) when REDIS_URL is
 # set; otherwise each process keeps its own memory cache (development, single process). Keys
@@ -206,6 +232,10 @@ DIRECTORY_DEFAULT_REGION = "KH"  # phone numbers without a + prefix are read as 
 DIRECTORY_CAPACITY_STALE_DAYS = int(os.environ.get("DIRECTORY_CAPACITY_STALE_DAYS", "30"))
 DIRECTORY_PARTNER_GROUP = "Partners"
 DIRECTORY_PAGE_SIZE = 25
+# Service types whose places are confidential: a location is never public when it is a shelter
+# or when a service of one of these families is offered there (codes are hierarchical: SHELTER
+# covers SHELTER.SHORT). See directory/visibility.py.
+DIRECTORY_CONFIDENTIAL_SERVICE_TYPES = ["SHELTER"]
 
 # Stewardship: review intervals, reminders and the public "suggest an update" form.
 DIRECTORY_REVIEW_INTERVAL_DAYS = int(os.environ.get("DIRECTORY_REVIEW_INTERVAL_DAYS", "180"))

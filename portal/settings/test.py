@@ -14,7 +14,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Most tests run tasks at once (the immediate backend): they check what a task does, not how it
+# is queued, and a worker pass after every publish would slow the suite. The tests of background
+# work (tests/background/) switch TASKS to the database backend and run the real worker in-process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# SQLite: the database worker claims a task inside an exclusive transaction. With this mode that
+# is an ordinary atomic block (a savepoint inside each test's transaction); otherwise the worker
+# issues BEGIN EXCLUSIVE itself, which SQLite refuses inside the test's open transaction.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "EXCLUSIVE"  # noqa: F405
 
 # Tests choose their search engine explicitly (tests/search/); pages use the database engine.
 ELASTICSEARCH_URL = ""
