@@ -2,7 +2,7 @@
 a partner, with markers seeded at every tier (tests/portal/leak_markers.py).
 
 * Routes are discovered from `get_resolver()` (recursively, and through Wagtail's page serving
-  into each page's routable sub-routes); path parameters are filled from `PARAMETERS`, a table
+  into each page's routable sub-routes); path parameters are filled from `parameters()`, a table
   keyed by parameter name, so a new route is crawled without editing this test. A route that
   cannot be filled and is not in `SKIPPED` with a reason fails the test.
 * Each response (body and headers, whatever the format: HTML, JSON, CSV, vCard, RIS, BibTeX,
@@ -214,7 +214,7 @@ def wagtail_urls(table):
             key = f"wagtail page {model} route {sub.pattern}"
             filled = _fill_route_pattern(str(sub.pattern), table)
             if filled is None:
-                unfilled[key] = "a parameter of this routable-page route has no value in PARAMETERS"
+                unfilled[key] = "a parameter of this routable-page route has no value in parameters()"
                 continue
             found.setdefault(key, []).extend(base + f for f in filled)
     for model in get_page_models():
@@ -241,7 +241,7 @@ def route_urls(seeded):
             continue
         paths = fill(route, table, seeded)
         if paths is None:
-            not_crawled[route.display] = "NOT FILLED: a path parameter has no value in PARAMETERS"
+            not_crawled[route.display] = "NOT FILLED: a path parameter has no value in parameters()"
             continue
         crawl[route.display] = paths
     crawl["admin/ (entry only)"] = ["/admin/"]
@@ -651,6 +651,20 @@ def test_hidden_library_item_answers_like_an_unknown_one(seeded):
             if a != b:
                 problems.append(f"/library/{hidden}/{suffix}: {first_difference(a, b)}")
     assert not problems, "Hidden items are told apart from unknown ones:\n" + "\n".join(problems)
+
+
+def test_a_new_route_is_filled_by_parameter_name_or_reported(seeded):
+    """A route added tomorrow is crawled if its parameter names are in the table, and reported
+    (failing the crawl) if not."""
+    from django.urls import path
+
+    def route(text):
+        return Route(text, "new", (path(text, lambda request: None).pattern,))
+
+    table = parameters(seeded)
+    filled = fill(route("reports/<slug:slug>/<str:fmt>/"), table, seeded)
+    assert "/reports/crawler-shelter-network/ris/" in filled
+    assert fill(route("reports/<int:mystery_id>/"), table, seeded) is None
 
 
 def test_discovery_sees_every_app_route():
