@@ -8,15 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from directory.models import Organization
+from directory.models import Organization, Service
 
 from .placement import Problem
-from .report import confidential_public_rows, report_rows
+from .report import confidential_public_rows, report_rows, unlinked_confidential_services
 
 
 def organization_edit_url(pk):
+    return _edit_url(Organization, pk)
+
+
+def _edit_url(model, pk):
     try:
-        return reverse(Organization.snippet_viewset.get_url_name("edit"), args=[pk])
+        return reverse(model.snippet_viewset.get_url_name("edit"), args=[pk])
     except (AttributeError, NoReverseMatch):
         return ""
 
@@ -88,5 +92,8 @@ class ConfidentialPublicView(WagtailAdminTemplateMixin, TemplateView):
             if row.organization_id not in edit_urls:
                 edit_urls[row.organization_id] = organization_edit_url(row.organization_id)
             row.edit_url = edit_urls[row.organization_id]
-        context.update({"page_obj": page, "total": len(rows)})
+        unlinked = unlinked_confidential_services()
+        for row in unlinked:
+            row.edit_url = _edit_url(Service, row.service_id)
+        context.update({"page_obj": page, "total": len(rows), "unlinked": unlinked})
         return context

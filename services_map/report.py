@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from directory.filters import DirectorySearch
-from directory.models import Location, ServiceAtLocation, ServiceTerm, Visibility
+from directory.models import Location, Service, ServiceAtLocation, ServiceTerm, Visibility
 from directory.visibility import (
     confidential_term_q,
     effective_visibility,
@@ -156,3 +156,40 @@ def confidential_public_rows():
             )
         )
     return rows
+
+
+@dataclass
+class UnlinkedRow:
+    """A service of a confidential type with no service location: the map shows it at every
+    location of its organization, so editors should say where it is offered."""
+
+    service_id: int
+    service_name: str
+    organization_id: int
+    organization_name: str
+    public_locations: list  # names of the organization's public locations it is drawn at
+
+
+def unlinked_confidential_services():
+    """Live confidential-type services without ServiceAtLocation rows whose organization has
+    locations the public sees exactly (where the map draws them)."""
+    terms = ServiceTerm.objects.filter(confidential_term_q("term__")).values("service_id")
+    services = list(
+        Service.objects.filter(pk__in=terms, live=True, service_at_locations__isnull=True)
+        .order_by("organization__name", "name", "pk")
+        .values_list("pk", "name", "organization_id", "organization__name")
+    )
+    org_ids = {row[2] for row in services}
+    locations = Location.objects.filter(organization_id__in=org_ids)
+    offering = locations_offering_confidential_services(locations)
+    public = defaultdict(list)
+    for pk, org_id, name, location_type, visibility in locations.order_by("sort_order", "pk").values_list(
+        "pk", "organization_id", "name", "location_type", "visibility"
+    ):
+        if effective_visibility(location_type, visibility, pk in offering) == Visibility.PUBLIC:
+            public[org_id].append(name)
+    return [
+        UnlinkedRow(pk, name, org_id, org_name, public[org_id])
+        for pk, name, org_id, org_name in services
+        if public[org_id]
+    ]

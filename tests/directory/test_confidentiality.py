@@ -148,6 +148,24 @@ def test_admin_report_lists_public_rows_that_are_confidential(
     assert "Riverside" not in partner.get(url).content.decode()
 
 
+def test_admin_report_lists_shelter_services_not_linked_to_a_location(
+    make_org, make_service, district, editor_client
+):
+    org = make_org("Unlinked Refuge", slug="unlinked-refuge")
+    Location.objects.create(
+        organization=org, name="Town office", location_type="office", area=district, visibility="public"
+    )
+    service = make_service(org, "Overnight beds", terms=["SHELTER.SHORT"])
+    make_service(org, "Legal clinic", terms=["LEGAL"])
+    html = editor_client.get(reverse("services_map_confidential_public")).content.decode()
+    assert f'data-service="{service.pk}"' in html
+    assert "Town office" in html and "Legal clinic" not in html
+    ServiceAtLocation.objects.create(service=service, location=org.locations.get())
+    html = editor_client.get(reverse("services_map_confidential_public")).content.decode()
+    assert f'data-service="{service.pk}"' not in html  # linked: the location is now listed instead
+    assert "Town office" in html
+
+
 def test_hidden_organization_answers_like_an_unknown_one(make_org, db):
     make_org("Unpublished Org", slug="unpublished-org", live=False)
     anonymous = Client()
