@@ -21,11 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def payload_items(make_doc):
+def payload_items(library):
     """One published library item per payload; the payload in every plain-text field."""
     items = {}
     for n, payload in enumerate(PAYLOADS):
-        page = make_doc(f"Payload item {n}", slug=f"payload-{n}", year=2000 + n % 20)
+        page = library.add_child(
+            instance=LibraryDocumentPage(title=f"Payload item {n}", slug=f"payload-{n}", year=2000 + n % 20)
+        )
         LibraryDocumentPage.objects.filter(pk=page.pk).update(
             title=payload,
             draft_title=payload,
@@ -76,7 +78,7 @@ def _assert_text(htmls, payloads, where):
     assert missing == [], f"{where}: not shown as escaped text: {missing[:3]}"
 
 
-def test_library_listing_hits_and_snippets_show_payloads_as_text(client, payload_items):
+def _library_listing_hits_and_snippets(client):
     # Browsing (no words): every title as text, on every page of the list.
     _assert_text(_pages(client, "/library/"), PAYLOADS, "/library/")
     # Filtered views of the list.
@@ -93,16 +95,16 @@ def test_library_listing_hits_and_snippets_show_payloads_as_text(client, payload
     assert active_markup(html) == []
 
 
-def test_search_page_hits_and_browse_show_payloads_as_text(client, payload_items, payload_orgs):
-    _assert_text(_pages(client, "/search/?kind=document"), PAYLOADS, "/search/?kind=document")
-    _assert_text(_pages(client, "/search/?kind=organization"), PAYLOADS, "/search/?kind=organization")
-    for words in ("alert", "script", "onerror", "before"):
+def _search_page_hits_and_browse(client, kinds, queries):
+    for kind in kinds:
+        _assert_text(_pages(client, f"/search/?kind={kind}"), PAYLOADS, f"/search/?kind={kind}")
+    for words in queries:
         joined = "\n".join(_pages(client, f"/search/?q={words}"))
         assert active_markup(joined) == [], words
         assert "&lt;" in joined, words
 
 
-def test_autocomplete_gives_payloads_as_json_strings(client, payload_items, payload_orgs):
+def _autocomplete(client, extra_titles):
     seen = set()
     for typed in ("alert", "scrip", "onerr", "xss", "java", "payload"):
         response = client.get("/search/suggest/", {"q": typed})
@@ -112,12 +114,12 @@ def test_autocomplete_gives_payloads_as_json_strings(client, payload_items, payl
             assert isinstance(item["title"], str)
             seen.add(item["title"])
     assert seen & set(PAYLOADS), "autocomplete offered none of the payload titles"
-    assert seen <= set(PAYLOADS) | {f"Payload item {n}" for n in range(len(PAYLOADS))}
+    assert seen <= set(PAYLOADS) | set(extra_titles)
 
 
-def test_document_pages_and_citations_show_payloads_as_text(client, payload_items):
-    for payload in payload_items:
-        response = client.get(f"/library/payload-{list(payload_items).index(payload)}/")
+def _document_pages_and_citations(client):
+    for n, payload in enumerate(PAYLOADS):
+        response = client.get(f"/library/payload-{n}/")
         assert response.status_code == 200, payload
         html = response.content.decode()
         assert active_markup(html) == [], payload
@@ -128,7 +130,7 @@ def test_document_pages_and_citations_show_payloads_as_text(client, payload_item
         assert chicago.count("<i>") == 1 and shown_as_text(chicago, payload), payload
 
 
-def test_exports_are_downloads_holding_the_payload_as_data(client, payload_items):
+def _exports_are_downloads_holding_the_payload_as_data(client):
     items = client.get("/library/export/json/")
     assert "html" not in items["Content-Type"] and "attachment" in items["Content-Disposition"]
     assert {entry["title"] for entry in json.loads(items.content)} == set(PAYLOADS)
@@ -143,7 +145,7 @@ def test_exports_are_downloads_holding_the_payload_as_data(client, payload_items
     assert json.loads(one.content)[0]["title"] == PAYLOADS[0]
 
 
-def test_directory_and_map_show_payload_names_as_text(client, payload_orgs):
+def _directory_and_map(client):
     _assert_text(_pages(client, "/directory/"), PAYLOADS, "/directory/")
     for n, payload in enumerate(PAYLOADS):
         html = client.get(f"/directory/payload-org-{n}/").content.decode()
@@ -156,6 +158,24 @@ def test_directory_and_map_show_payload_names_as_text(client, payload_orgs):
     assert {f["properties"]["o"] for f in features} >= set(PAYLOADS)
     page = client.get("/map/").content.decode()
     assert active_markup(page) == []
+
+
+def test_library_pages_show_every_payload_as_text(client, payload_items):
+    """Listing (browse, filtered, with words), hits and snippets on /library/ and /search/,
+    autocomplete, every document page with its citations, and the list exports."""
+    _library_listing_hits_and_snippets(client)
+    _search_page_hits_and_browse(client, ["document"], ["alert", "script", "onerror", "before"])
+    _autocomplete(client, [f"Payload item {n}" for n in range(len(PAYLOADS))])
+    _document_pages_and_citations(client)
+    _exports_are_downloads_holding_the_payload_as_data(client)
+
+
+def test_directory_search_and_map_show_every_payload_as_text(client, payload_orgs):
+    """Organizations and services named with each payload (legacy rows): the directory listing
+    and pages, search hits and browse, autocomplete, and the map's GeoJSON."""
+    _directory_and_map(client)
+    _search_page_hits_and_browse(client, ["organization", "service"], ["alert", "script", "onerror", "text"])
+    _autocomplete(client, [f"Payload org {n}" for n in range(len(PAYLOADS))])
 
 
 def test_the_map_builds_its_cards_from_text_nodes():
