@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 def wait_for_markers(page):
-    page.wait_for_function("document.getElementById('services-map').dataset.loaded !== undefined")
+    # Functions, not expression strings: Playwright polls those with eval(), which the page's CSP refuses.
+    page.wait_for_function("() => document.getElementById('services-map').dataset.loaded !== undefined")
     loaded = page.get_by_test_id("map").get_attribute("data-loaded")
     assert loaded != "error", "the GeoJSON did not load"
     return int(loaded)
@@ -75,7 +76,7 @@ def test_filter_by_type_and_open_an_approximate_shelter(portal_server, page):
     entry = page.get_by_test_id("map-entry").filter(has_text="Battambang Reception Centre")
     entry.get_by_role("button", name=re.compile("Show on map")).click()
     # The previous card fades out: one card remains.
-    page.wait_for_function("document.querySelectorAll('[data-testid=map-card]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=map-card]').length === 1")
     card = page.get_by_test_id("map-card")
     assert "Battambang Reception Centre" in card.inner_text()
     assert "centre of Battambang" in card.get_by_test_id("map-card-approximate").inner_text()

@@ -87,11 +87,11 @@ def test_every_payload_is_text_in_the_map_card(page):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.route("**/*", serve)
     page.goto(f"{ORIGIN}/map/")
-    page.wait_for_function(f"document.getElementById('services-map').dataset.loaded === '{len(PAYLOADS)}'")
+    page.wait_for_function(f"() => document.getElementById('services-map').dataset.loaded === '{len(PAYLOADS)}'")
     for n, payload in enumerate(PAYLOADS):
         page.locator(f'.show-on-map[data-service="{n}"]').dispatch_event("click")
         # The previous card fades out: wait until only this one is left.
-        page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+        page.wait_for_function("() => document.querySelectorAll('.leaflet-popup').length === 1")
         card = page.locator(".leaflet-popup-content .map-card")
         card.wait_for()
         assert card.locator(".map-card-title a").text_content() == payload
