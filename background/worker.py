@@ -88,14 +88,25 @@ class RetryingWorker(Worker):
 
 
 def run_queued_tasks(backend_name="default", max_tasks=None):
-    """Run every task that is due now, in this process, then return (tests; `db_worker --batch`
-    does the same from the command line)."""
-    RetryingWorker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name=backend_name,
-        startup_delay=False,
-        max_tasks=max_tasks,
-        worker_id="in-process",
-    ).run()
+    """Run every task that is due now, in this process, then return the number run (tests;
+    `db_worker --batch` does the same from the command line).
+
+    One task per worker loop: between tasks the loop calls close_old_connections(), which closes
+    a connection that is inside a transaction (a test's, on PostgreSQL) as unusable.
+    """
+    done = 0
+    while max_tasks is None or done < max_tasks:
+        worker = RetryingWorker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name=backend_name,
+            startup_delay=False,
+            max_tasks=1,
+            worker_id="in-process",
+        )
+        worker.run()
+        if not worker._run_tasks:
+            break
+        done += worker._run_tasks
+    return done
