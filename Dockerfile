@@ -9,7 +9,7 @@
 # The last stage is the default: `docker build .` builds the web image.
 ARG PYTHON_IMAGE=python:3.11-slim-trixie
 
-FROM node:22-trixie-slim AS assets
+FROM node:22-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
@@ -18,11 +18,11 @@ FROM ${PYTHON_IMAGE} AS build
 ENV PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml scripts/release ./
+COPY pyproject.toml ./
+COPY scripts/release scripts/
 RUN python -m venv /opt/venv \
-    && PYTHON=python ./release requirements > /tmp/requirements.txt \
-    && /opt/venv/bin/pip install -r /tmp/requirements.txt \
-    && rm release
+    && scripts/release requirements > /tmp/requirements.txt \
+    && /opt/venv/bin/pip install -r /tmp/requirements.txt
 COPY . .
 COPY --from=assets /src/node_modules ./node_modules
 ENV PATH=/opt/venv/bin:$PATH DJANGO_SETTINGS_MODULE=portal.settings.production
