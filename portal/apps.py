@@ -24,5 +24,8 @@ class PortalConfig(AppConfig):
     def ready(self):
         from directory.admin.translation import connect_translation_signals
 
+        from .admin_scripts import install as start_admin_widgets_without_inline_scripts
+
         post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="portal.ensure_roles_after_migrate")
         connect_translation_signals()
+        start_admin_widgets_without_inline_scripts()

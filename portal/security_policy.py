@@ -5,16 +5,14 @@ in portal/security_middleware.py.
 
 Public pages run no inline script at all (every script is a static file; data for scripts goes
 through `json_script`, which the browser does not execute), so script-src is 'self' only: a title
-that smuggled markup past every other layer still cannot run. The Wagtail admin gets its own,
-slightly wider policy (ADMIN_CSP_OVERRIDES says what and why); it still has no 'unsafe-eval'
-and reaches no other host.
+that smuggled markup past every other layer still cannot run. The Wagtail admin gets its own
+policy (ADMIN_CSP_OVERRIDES says what differs and why); its scripts are as strict.
 """
 
 from urllib.parse import urlsplit
 
 SELF = "'self'"
 NONE = "'none'"
-UNSAFE_INLINE = "'unsafe-inline'"
 
 
 def url_origin(url_template):
@@ -59,14 +57,11 @@ def public_csp_directives(tile_url):
 
 # What the Wagtail admin needs beyond the public policy, found by loading the admin pages in Chromium
 # under the public policy and collecting the violations (tests/browser/test_csp_browser.py):
-# - script-src 'unsafe-inline': Wagtail 8.0 still writes inline <script> elements to start its
-#   widgets (BaseChooser.render: page, document, image and snippet choosers; date inputs; the
-#   InlinePanel template), with no nonce hook. Without it no chooser or inline panel works.
-#   No 'unsafe-eval', no other host: connect-src and img-src stay on our own origin.
 # - frame-ancestors 'self': the page editor shows its live preview in an iframe of an admin URL.
+# Scripts stay 'self' only: Wagtail 8.0 starts its choosers, date inputs and inline panels with
+# inline <script> elements; portal/admin_scripts.py turns those into JSON that a static file reads.
 # Styles stay 'self': Wagtail's admin writes no style="" attributes, and ours are in admin.css.
 ADMIN_CSP_OVERRIDES = {
-    "script-src": [SELF, UNSAFE_INLINE],
     "frame-ancestors": [SELF],
 }
 
