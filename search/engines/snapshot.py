@@ -72,7 +72,8 @@ class Snapshot:
         key = tuple(sorted(tiers))
         found = self._vocabularies.get(key)
         if found is None:
-            found = frozenset().union(*(self.vocabulary.get(t, ()) for t in key))
+            sets = [self.vocabulary[t] for t in key if t in self.vocabulary]
+            found = sets[0] if len(sets) == 1 else frozenset().union(*sets)
             self._vocabularies[key] = found
         return found
 
