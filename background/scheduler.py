@@ -68,12 +68,14 @@ def _reclaim(existing, now):
 def claim(job, now):
     """The run of ``job`` for the period of ``now``, if this scheduler is to run it."""
     period = job.period(now)
+    existing = ScheduledJobRun.objects.filter(job=job.name, period=period).first()
+    if existing is not None:  # already run, or running, for this period
+        return _reclaim(existing, now)
     try:
         with transaction.atomic():
             return ScheduledJobRun.objects.create(job=job.name, period=period, started_at=now)
-    except IntegrityError:  # already run (or running) for this period
-        existing = ScheduledJobRun.objects.filter(job=job.name, period=period).first()
-        return _reclaim(existing, now) if existing else None
+    except IntegrityError:  # another scheduler claimed it a moment ago
+        return None
 
 
 def execute(job, run, now):

@@ -6,14 +6,18 @@ cleanly on SIGTERM or Ctrl-C (after the job that is running, if any).
 """
 
 import datetime
+import logging
 import signal
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 from django.utils import timezone
 
 from background import scheduler
+
+logger = logging.getLogger("background.scheduler")
 
 
 def _moment(value):
@@ -58,7 +62,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Scheduler started: {', '.join(sorted(names))}; checking every {interval:g} s.")
         try:
             while not stop.is_set():
-                self.report(scheduler.tick(only=job))
+                try:
+                    self.report(scheduler.tick(only=job))
+                except Exception:  # e.g. the database restarting: keep going, try again next time
+                    logger.exception("Scheduler check failed; trying again in %g s", interval)
+                finally:
+                    close_old_connections()  # drop a connection the database has closed
                 stop.wait(interval)
         finally:
             for sig, handler in previous.items():
