@@ -1,6 +1,7 @@
 """Shared fixtures: reference data once per test database, small factories, viewer clients."""
 
 import itertools
+import os
 
 import pytest
 from django.conf import settings
@@ -25,6 +26,22 @@ from directory.models import (
 )
 
 _counter = itertools.count(1)
+
+# tests/deploy drive the production stack that scripts/ci-production starts (PRODUCTION_URL);
+# anywhere else there is nothing for them to test, so they are not collected at all.
+collect_ignore_glob = [] if os.environ.get("PRODUCTION_URL") else ["deploy/*"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """`sqlite_only` tests exercise what only the SQLite set-up does (`make run`); the
+    PostgreSQL pass deselects them (reported as deselected, never as skipped or passed)."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
 
 
 @pytest.fixture(autouse=True)

@@ -66,8 +66,6 @@ def wait_for(condition, seconds=90):
 @pytest.fixture
 def migrated_copy(db, tmp_path):
     """A file copy of the migrated test database, so the child processes need no migrate."""
-    if connection.vendor != "sqlite":
-        pytest.skip("copies the migrated SQLite test database for the child processes")
     connection.ensure_connection()
     database = tmp_path / "portal.sqlite3"
     target = sqlite3.connect(database)
@@ -76,6 +74,7 @@ def migrated_copy(db, tmp_path):
     return database
 
 
+@pytest.mark.sqlite_only
 def test_run_portal_starts_web_worker_and_scheduler_and_sigterm_stops_them_all(migrated_copy, tmp_path):
     database = migrated_copy
     log = open(tmp_path / "run_portal.log", "w+b")  # a file, not a pipe: a full pipe would block them
