@@ -92,7 +92,14 @@ def over_limit(request):
     """Count this attempt; True when the client made more than the allowed number within the
     window (``DIRECTORY_SUGGESTION_RATE_LIMIT`` per ``DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS``).
     The count lives in the default cache, which is Redis (shared by every gunicorn worker) when
-    REDIS_URL is set; incr is atomic there."""
+    REDIS_URL is set; incr is atomic there.
+
+    With Redis down the limit fails open (portal/cache.py answers every call as a miss, so each
+    attempt counts as the first): the form is public and moderated, and refusing every
+    suggestion while the cache is down would be worse. Each such request is logged."""
+    if getattr(cache, "is_down", False):
+        logger.warning("Suggestion rate limit not applied: the cache is down")
+        return False
     key = client_key(request)
     window = settings.DIRECTORY_SUGGESTION_RATE_WINDOW_SECONDS
     cache.add(key, 0, timeout=window)
@@ -101,6 +108,8 @@ def over_limit(request):
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
+        if getattr(cache, "is_down", False):  # it went down during this request
+            logger.warning("Suggestion rate limit not applied: the cache is down")
     return count > settings.DIRECTORY_SUGGESTION_RATE_LIMIT
 
 

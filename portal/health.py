@@ -17,6 +17,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .cache import raising
+
 logger = logging.getLogger("portal.health")
 
 
@@ -27,13 +29,16 @@ def check_database():
 
 
 def check_cache():
+    # The shared cache serves pages as a miss when Redis is down (portal/cache.py); here its
+    # errors are raised so the log says why, and the value read back must be the one written.
     key = f"healthz:{secrets.token_hex(8)}"
     value = secrets.token_hex(8)
-    cache.set(key, value, timeout=10)
-    try:
-        return cache.get(key) == value
-    finally:
-        cache.delete(key)
+    with raising():
+        cache.set(key, value, timeout=10)
+        try:
+            return cache.get(key) == value
+        finally:
+            cache.delete(key)
 
 
 def check_search():

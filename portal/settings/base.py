@@ -178,16 +178,25 @@ SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("SCHEDULER_KEEP_RUNS_DAYS", "90"))
 # carry a prefix per environment so several portals can share one Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", os.environ.get("SEARCH_INDEX_PREFIX", "portal"))
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            # A Redis that does not answer fails the request quickly instead of hanging it.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+
+
+def redis_cache(url, key_prefix=CACHE_KEY_PREFIX):
+    """The cache settings for Redis at ``url`` (also used by tests that take Redis down)."""
+    return {
+        # Django's RedisCache that serves pages without the cache when Redis is down
+        # (portal/cache.py); short timeouts so a dead Redis costs milliseconds, not seconds.
+        "BACKEND": "portal.cache.DegradingRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.3")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
@@ -195,6 +204,10 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+
+# With Redis down: ask it again after this many seconds; log that it is down at most this often.
+CACHE_DOWN_RETRY_SECONDS = float(os.environ.get("CACHE_DOWN_RETRY_SECONDS", "5"))
+CACHE_DOWN_LOG_SECONDS = float(os.environ.get("CACHE_DOWN_LOG_SECONDS", "60"))
 
 # Reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and X-Request-ID are believed
 # (addresses or networks, comma-separated). From anyone else those headers are ignored
