@@ -18,18 +18,30 @@ EXCERPT_CHARS = 80
 
 
 def records_with_markup():
-    """[(page, field label, excerpt)] for every item and plain-text field that fails the check."""
+    """[(page, field label, excerpt)] for every item and plain-text field that fails the check,
+    in the stored row and in an unpublished latest revision (a draft or a scheduled or submitted
+    revision saved before the rule, which no publishing path will publish until it is fixed)."""
     rows = []
-    pages = LibraryDocumentPage.objects.only("pk", *PLAIN_TEXT_FIELDS).order_by("title", "pk")
+    pages = (
+        LibraryDocumentPage.objects.only(
+            "pk", "has_unpublished_changes", "latest_revision", *PLAIN_TEXT_FIELDS
+        )
+        .select_related("latest_revision")
+        .order_by("title", "pk")
+    )
     for page in pages.iterator(chunk_size=500):
-        for name in PLAIN_TEXT_FIELDS:
-            value = getattr(page, name) or ""
-            try:
-                validate_plain_text(value)
-            except ValidationError:
-                label = str(page._meta.get_field(name).verbose_name)
-                excerpt = value if len(value) <= EXCERPT_CHARS else value[: EXCERPT_CHARS - 1] + "…"
-                rows.append((page, label, excerpt))
+        versions = [("", {name: getattr(page, name) for name in PLAIN_TEXT_FIELDS})]
+        if page.has_unpublished_changes and page.latest_revision is not None:
+            versions.append((gettext(" (unpublished draft)"), page.latest_revision.content))
+        for suffix, values in versions:
+            for name in PLAIN_TEXT_FIELDS:
+                value = values.get(name) or ""
+                try:
+                    validate_plain_text(value)
+                except ValidationError:
+                    label = str(page._meta.get_field(name).verbose_name) + suffix
+                    excerpt = value if len(value) <= EXCERPT_CHARS else value[: EXCERPT_CHARS - 1] + "…"
+                    rows.append((page, label, excerpt))
     return rows
 
 

@@ -67,3 +67,65 @@ def library_markup_report_menu_item():
     return ReportMenuItem(
         _("Library items with markup"), reverse("library_markup_report"), icon_name="warning", order=720
     )
+
+
+# Items saved before the plain-text rule: bulk publish, move and copy are refused up front with
+# a message naming the field (library/publish_guard.py), before anything is published or saved.
+def _library_items(pages, with_descendants):
+    items = []
+    for page in pages:
+        page = page.specific
+        if isinstance(page, LibraryDocumentPage):
+            items.append(page)
+        if with_descendants:
+            items += list(LibraryDocumentPage.objects.descendant_of(page))
+    return items
+
+
+def _as_published(page):
+    """The content publishing would write: the latest revision, or the row without one."""
+    revision = page.get_latest_revision()
+    return revision.as_object() if revision else page
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_of_markup(request, action_type, objects, action_class_instance):
+    from wagtail.models import Page
+
+    if action_type != "publish" or request.method != "POST" or action_class_instance.model is not Page:
+        return None
+    from django.utils.translation import gettext
+
+    from .publish_guard import refuse_pages
+
+    with_descendants = bool(request.POST.get("include_descendants"))
+    items = _library_items(objects, with_descendants)
+    # The selected items publish their latest revision; descendants only when not live yet.
+    selected = {page.pk for page in objects}
+    pending = [_as_published(p) for p in items if p.pk in selected or not p.live]
+    return refuse_pages(request, pending, gettext("published"))
+
+
+@hooks.register("before_move_page")
+def refuse_moving_live_markup(request, page, destination):
+    from django.utils.translation import gettext
+
+    from .publish_guard import refuse_pages
+
+    # Moving saves the live row with Wagtail's full check; a draft is saved without it.
+    page = page.specific
+    if not isinstance(page, LibraryDocumentPage) or not page.live:
+        return None
+    return refuse_pages(request, [page], gettext("moved"))
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_markup(request, page):
+    from django.utils.translation import gettext
+
+    from .publish_guard import refuse_pages
+
+    # A copy takes the live row and the latest revision, and may be published: neither may
+    # carry markup into a new item.
+    items = _library_items([page], with_descendants=True)
+    return refuse_pages(request, items + [_as_published(p) for p in items], gettext("copied"))

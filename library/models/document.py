@@ -235,6 +235,23 @@ class LibraryDocumentPage(RoutablePageMixin, Page):
 
             schedule_extraction(self)
 
+    def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None, **kwargs):
+        # Every path that publishes a revision comes here (editor, workflow approval, bulk
+        # publish, scheduled command): a revision saved before the plain-text rule is refused
+        # before anything changes (library/publish_guard.py).
+        from ..publish_guard import check_revision
+
+        if not check_revision(self, revision, log_action):
+            return None
+        return super().publish(
+            revision,
+            user=user,
+            changed=changed,
+            log_action=log_action,
+            previous_revision=previous_revision,
+            **kwargs,
+        )
+
     # -- derived metadata ---------------------------------------------------------------------
     @property
     def alternative_title_list(self):
