@@ -1,4 +1,5 @@
-"""Wagtail admin report "Background tasks": failed and waiting tasks, and the scheduler's jobs."""
+"""Wagtail admin report "Background tasks": workers' heartbeats, failed and waiting tasks, and the
+scheduler's jobs."""
 
 import json
 from dataclasses import dataclass
@@ -10,9 +11,12 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .heartbeat import is_alive
+from .models import WorkerHeartbeat
 from .scheduler import last_runs
 
 LISTED = 200  # per table; the totals say how many there are in all
+WORKERS_LISTED = 20  # the latest heartbeats (a restarted worker has a new id)
 
 
 @dataclass
@@ -79,6 +83,8 @@ class BackgroundTasksView(WagtailAdminTemplateMixin, TemplateView):
         waiting = DBTaskResult.objects.filter(
             status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
         ).order_by("run_after", "enqueued_at")
+        latest = WorkerHeartbeat.objects.order_by("-beat_at")[:WORKERS_LISTED]
+        workers = [(beat, is_alive(beat)) for beat in latest]
         context.update(
             {
                 "failed": task_rows(failed),
@@ -86,6 +92,8 @@ class BackgroundTasksView(WagtailAdminTemplateMixin, TemplateView):
                 "waiting": task_rows(waiting),
                 "waiting_total": waiting.count(),
                 "jobs": last_runs(),
+                "workers": workers,
+                "worker_alive": any(alive for _, alive in workers),
             }
         )
         return context

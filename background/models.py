@@ -47,3 +47,21 @@ class CapacityNotice(models.Model):
 
     def __str__(self):
         return f"{self.service_id} {self.capacity_as_of} -> {self.recipient}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker is alive: it writes ``beat_at`` every WORKER_HEARTBEAT_SECONDS
+    (background/heartbeat.py). Kept in the database, not the cache, since the cache may be down."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True, help_text="Set when it stopped cleanly.")
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self):
+        return f"{self.worker_id} on {self.hostname}: {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -19,6 +19,10 @@ from . import retry
 logger = logging.getLogger("background.worker")
 
 
+class WorkerDied(Exception):
+    """Recorded for a task left "running" by a worker that stopped without finishing it."""
+
+
 def describe(db_result):
     return f"{db_result.task_path} {db_result.args_kwargs} (id {db_result.id})"
 

@@ -3,9 +3,11 @@
     python docker/healthcheck.py            web: GET /healthz on this container's gunicorn, with a
                                             Host it accepts; healthy when the portal says "ok"
                                             (database, cache and search reachable)
-    python docker/healthcheck.py db_worker  worker/scheduler: the container's main process is
-                                            still that command (it exits on a fatal error, and
-                                            the restart policy starts it again)
+    python docker/healthcheck.py run_scheduler
+                                            scheduler: the container's main process is still
+                                            that command (it exits on a fatal error, and the
+                                            restart policy starts it again). The worker checks
+                                            its heartbeat instead: `manage.py worker_health`.
 """
 
 import os

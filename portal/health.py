@@ -3,7 +3,9 @@
 Each dependency is checked with the smallest real operation: a query on the database, a
 set/get round trip on the cache (Redis in production), and search: a ping to Elasticsearch when
 ELASTICSEARCH_URL is set, else a read of the database index table. 200 with {"status": "ok"} when
-all answer, 503 naming what is down otherwise. The body never carries error messages, host
+all answer, 503 naming what is down otherwise. The task worker's heartbeat is reported too
+("worker": "ok"/"down"); a stopped worker makes the status "degraded" but not a 503 (see
+REQUIRED), except with ?strict=1. The body never carries error messages, host
 names or URLs (anyone can ask); the log has the details.
 """
 
@@ -52,7 +54,18 @@ def check_search():
     return True
 
 
-CHECKS = {"database": check_database, "cache": check_cache, "search": check_search}
+def check_worker():
+    """A task worker wrote a heartbeat within WORKER_HEARTBEAT_STALE_SECONDS."""
+    from background.heartbeat import alive
+
+    return alive().exists()
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "search": check_search, "worker": check_worker}
+# What this web process needs to serve. A stopped worker delays background work (index updates,
+# extraction) but pages still work, and the container health check must not restart web for
+# it: the worker is reported ("status": "degraded") without a 503, unless ?strict=1 is asked.
+REQUIRED = ("database", "cache", "search")
 
 
 def run_checks():
@@ -74,8 +87,10 @@ def run_checks():
 @require_GET
 def healthz(request):
     checks = run_checks()
-    down = sorted(name for name, state in checks.items() if state != "ok")
-    body = {"status": "ok" if not down else "down", "checks": checks}
+    required = CHECKS if request.GET.get("strict") == "1" else REQUIRED
+    down = sorted(name for name, state in checks.items() if state != "ok" and name in required)
+    degraded = any(state != "ok" for state in checks.values())
+    body = {"status": "down" if down else "degraded" if degraded else "ok", "checks": checks}
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)

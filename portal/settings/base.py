@@ -174,6 +174,14 @@ SCHEDULER_RETRY_MINUTES = int(os.environ.get("SCHEDULER_RETRY_MINUTES", "30"))
 SCHEDULER_MAX_ATTEMPTS = int(os.environ.get("SCHEDULER_MAX_ATTEMPTS", "3"))
 SCHEDULER_RUN_TIMEOUT_MINUTES = int(os.environ.get("SCHEDULER_RUN_TIMEOUT_MINUTES", "120"))
 SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("SCHEDULER_KEEP_RUNS_DAYS", "90"))
+# A worker writes a heartbeat every WORKER_HEARTBEAT_SECONDS; it counts as down (/healthz,
+# worker_health, the Background tasks report) when its last one is older than
+# WORKER_HEARTBEAT_STALE_SECONDS. A task still "running" after TASKS_STALE_RUNNING_MINUTES whose
+# worker has no fresh heartbeat was left by a worker that died: the scheduler queues it again
+# (retried tasks, with backoff) or marks it failed.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
+TASKS_STALE_RUNNING_MINUTES = int(os.environ.get("TASKS_STALE_RUNNING_MINUTES", "30"))
 
 # Cache: Redis shared by every process (web workers, task worker, scheduler) when REDIS_URL is
 # set; otherwise each process keeps its own memory cache (development, single process). Keys

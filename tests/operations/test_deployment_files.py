@@ -49,9 +49,12 @@ def test_worker_and_scheduler_run_commands_that_exist():
     for name in ("worker", "scheduler"):
         command = SERVICES[name]["command"]
         assert command[:2] == ["python", "manage.py"] and command[2] in commands, command
-        assert SERVICES[name]["healthcheck"]["test"][-1] == command[2]
         # They start once web has migrated.
         assert SERVICES[name]["depends_on"] == {"web": {"condition": "service_healthy"}}
+    # The scheduler is healthy while its process runs; the worker while its heartbeat is fresh.
+    assert SERVICES["scheduler"]["healthcheck"]["test"][-1] == "run_scheduler"
+    assert SERVICES["worker"]["healthcheck"]["test"] == ["CMD", "python", "manage.py", "worker_health"]
+    assert "worker_health" in commands
     assert SERVICES["web"]["environment"]["PORTAL_SETUP"] == "1"
     assert "PORTAL_SETUP" not in SERVICES["worker"]["environment"]
     for dependency in ("db", "redis", "search"):

@@ -21,6 +21,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 
+from portal.settings.base import redis_cache
 from tests.search.conftest import elasticsearch_url  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +34,7 @@ def closed_port():
 
 
 def redis_cache_at(url):
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    return {"default": redis_cache(url)}  # the portal's own Redis settings
 
 
 def healthz():
@@ -48,11 +48,21 @@ def assert_no_secrets(response, *words):
         assert word not in text
 
 
+@pytest.fixture
+def worker_running(db):
+    """A task worker's fresh heartbeat (tests/background/test_heartbeat.py checks the worker)."""
+    from django.utils import timezone
+
+    from background.heartbeat import beat
+
+    beat("healthz-test-worker", timezone.now())
+
+
 @pytest.mark.django_db
-def test_all_dependencies_up():
+def test_all_dependencies_up(worker_running):
     response, body = healthz()
     assert response.status_code == 200
-    assert body == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "search": "ok"}}
+    assert body == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "search": "ok", "worker": "ok"}}
     assert "no-cache" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
 
 
@@ -64,13 +74,13 @@ def test_with_redis_as_the_cache():
 
 
 @pytest.mark.django_db
-def test_cache_down(caplog):
+def test_cache_down(caplog, worker_running):
     port = closed_port()
     with override_settings(CACHES=redis_cache_at(f"redis://127.0.0.1:{port}/0")):
         response, body = healthz()
     assert response.status_code == 503
     assert body["status"] == "down" and body["down"] == ["cache"]
-    assert body["checks"] == {"database": "ok", "cache": "down", "search": "ok"}
+    assert body["checks"] == {"database": "ok", "cache": "down", "search": "ok", "worker": "ok"}
     assert_no_secrets(response, str(port))
     # The operator's log has the reason.
     assert any("cache is down" in r.getMessage() and r.exc_info for r in caplog.records)
@@ -155,5 +165,5 @@ def test_a_server_whose_dependencies_are_all_closed_ports_answers_503(tmp_path):
         proc.wait(timeout=20)
         log.close()
     assert status == 503
-    assert body["checks"] == {"database": "down", "cache": "down", "search": "down"}
+    assert body["checks"] == {"database": "down", "cache": "down", "search": "down", "worker": "down"}
     assert body["down"] == ["cache", "database", "search"]

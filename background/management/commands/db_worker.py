@@ -1,5 +1,6 @@
 """`manage.py db_worker`: django-tasks-db's command (same options), running our worker, which
-retries the tasks marked ``retried`` with backoff (background/retry.py)."""
+retries the tasks marked ``retried`` with backoff (background/retry.py) and writes a heartbeat
+while it runs (background/heartbeat.py)."""
 
 import os
 import signal
@@ -7,7 +8,16 @@ import signal
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
+from background.heartbeat import Heartbeat
 from background.worker import RetryingWorker
+
+
+def run_with_heartbeat(worker):
+    heartbeat = Heartbeat(worker.worker_id).start()
+    try:
+        worker.run()
+    finally:
+        heartbeat.stop()
 
 
 class Command(db_worker.Command):
@@ -42,13 +52,13 @@ class Command(db_worker.Command):
         if reload:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":  # only the reloaded child works
                 worker.configure_signals()
-            run_with_reloader(worker.run)
+            run_with_reloader(run_with_heartbeat, worker)
             return
         # Put back the caller's handlers afterwards (call_command from tests or another command).
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
         worker.configure_signals()
         try:
-            worker.run()
+            run_with_heartbeat(worker)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
