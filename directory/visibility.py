@@ -121,6 +121,20 @@ def locations_offering_confidential_services(locations):
     )
 
 
+def services_of_confidential_type(services):
+    """Ids, among `services` (a Service queryset or a list of ids), of those with a service type
+    in a confidential family: one query. Such a service that records no location of its own is
+    placed (map, distance) as if its organization's locations were confidential."""
+    from .models import ServiceTerm
+
+    return set(
+        ServiceTerm.objects.filter(confidential_term_q("term__"), service__in=services)
+        .order_by()
+        .values_list("service_id", flat=True)
+        .distinct()
+    )
+
+
 # -- the projection ---------------------------------------------------------------------------
 
 

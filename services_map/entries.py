@@ -10,7 +10,7 @@ template or serializer sees them.
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
@@ -33,7 +33,12 @@ from directory.models import (
     ServiceTerm,
     Visibility,
 )
-from directory.visibility import allowed_tiers, locations_offering_confidential_services, viewer_tier
+from directory.visibility import (
+    allowed_tiers,
+    locations_offering_confidential_services,
+    services_of_confidential_type,
+    viewer_tier,
+)
 
 from .placement import AreaInfo, Place, Problem, Unplaced, place_location
 
@@ -304,13 +309,19 @@ def _build_entries(services, viewer, today, phones, ordered):
         org_locations[row.organization_id].append(row.pk)
     areas = load_areas({row.area_id for row in locations.values()})
 
-    placed = {}  # location id -> Place or Unplaced (a location belongs to one organization)
+    confidential_services = services_of_confidential_type(service_ids)  # one query
+    placed = {}  # (location id, masked) -> Place or Unplaced (a location belongs to one organization)
 
-    def place(location_id):
-        if location_id not in placed:
+    def place(location_id, masked=False):
+        """`masked`: place the location as a confidential one (a shelter service drawn at its
+        organization's locations because it records none of its own)."""
+        if (location_id, masked) not in placed:
             row = locations[location_id]
-            placed[location_id] = place_location(row, viewer.tier_for(orgs[row.organization_id][2]), areas)
-        return placed[location_id]
+            if masked and not row.confidential_service:
+                row = replace(row, confidential_service=True)
+            tier = viewer.tier_for(orgs[row.organization_id][2])
+            placed[location_id, masked] = place_location(row, tier, areas)
+        return placed[location_id, masked]
 
     service_phones = org_phones = {}
     if phones:
@@ -347,14 +358,16 @@ def _build_entries(services, viewer, today, phones, ordered):
             url=entry_url(org_slug, pk, url_parts),
             phones=service_phones.get(pk) or org_phones.get(org_id) or [],
         )
-        # Where the service is offered; else wherever its organization is.
-        location_ids = [i for i in at_locations.get(pk, ()) if i in locations] or org_locations.get(
-            org_id, []
-        )
+        # Where the service is offered; else wherever its organization is. A confidential-type
+        # service (a shelter) with no location of its own must not pin the organization's public
+        # office as the shelter's point: there it is drawn as a confidential place (area only).
+        location_ids = [i for i in at_locations.get(pk, ()) if i in locations]
+        masked = not location_ids and pk in confidential_services
+        location_ids = location_ids or org_locations.get(org_id, [])
         if not location_ids:
             entry.problems.append(Unplaced(None, Problem.NO_LOCATION))
         for location_id in location_ids:
-            result = place(location_id)
+            result = place(location_id, masked)
             (entry.places if isinstance(result, Place) else entry.problems).append(result)
         entries.append(entry)
     if ordered:

@@ -160,8 +160,9 @@ def confidential_public_rows():
 
 @dataclass
 class UnlinkedRow:
-    """A service of a confidential type with no service location: the map shows it at every
-    location of its organization, so editors should say where it is offered."""
+    """A service of a confidential type with no service location: the map shows it at the area
+    centre of every location of its organization (never at their points), so editors should say
+    where it is offered."""
 
     service_id: int
     service_name: str

@@ -88,3 +88,23 @@ def test_viewers_who_may_see_the_point_filter_on_it(hidden_places, partner_clien
     editor = Client()
     editor.force_login(editor_user)
     assert services_in(editor, f"?bbox={box(SHELTER)}")[0] == {shelter_service.pk}
+
+
+def test_a_shelter_service_with_no_location_of_its_own_never_pins_the_office(make_org, make_service):
+    """A shelter service that records no location is drawn at its organization's locations;
+    there it must not make the public office the shelter's point: area centre, approximate."""
+    district = Area.objects.get(key="KH:0203")
+    district.latitude, district.longitude = CENTRE
+    district.save()
+    org = make_org("Unplaced Shelter Society", area_key="KH:02")
+    add_location(org, "KH:0203", lat=OFFICE[0], lng=OFFICE[1], visibility="public")
+    shelter_service = make_service(org, "Safe house (no location recorded)", terms=["SHELTER"])
+    advice = make_service(org, "Advice desk", terms=["LEGAL"])
+
+    anonymous = Client()
+    data = json.loads(raw(anonymous, "?"))
+    points = {f["properties"]["s"]: tuple(f["geometry"]["coordinates"]) for f in data["features"]}
+    assert points[shelter_service.pk] == (CENTRE[1], CENTRE[0])
+    assert points[advice.pk] == (OFFICE[1], OFFICE[0])  # the office itself stays public
+    assert services_in(anonymous, f"?bbox={box(OFFICE)}")[0] == {advice.pk}
+    assert shelter_service.pk in services_in(anonymous, f"?bbox={box(CENTRE)}")[0]
