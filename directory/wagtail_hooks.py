@@ -40,3 +40,28 @@ def register_stewardship_log_actions(actions):
             if data.get("answered") is False:
                 message += " " + str(_("(hotline did not answer)"))
             return message
+
+
+@hooks.register("register_admin_urls")
+def directory_markup_report_url():
+    from django.urls import path
+
+    from .markup_report import markup_report_view
+
+    return [path("reports/directory-markup/", markup_report_view, name="directory_markup_report")]
+
+
+@hooks.register("register_reports_menu_item")
+def directory_markup_report_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .markup_report import can_see_report
+
+    class ReportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_see_report(request.user)
+
+    return ReportMenuItem(
+        _("Directory records with markup"), reverse("directory_markup_report"), icon_name="warning", order=721
+    )

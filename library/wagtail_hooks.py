@@ -70,7 +70,7 @@ def library_markup_report_menu_item():
 
 
 # Items saved before the plain-text rule: bulk publish, move and copy are refused up front with
-# a message naming the field (library/publish_guard.py), before anything is published or saved.
+# a message naming the field (directory/publish_guard.py), before anything is published or saved.
 def _library_items(pages, with_descendants):
     items = []
     for page in pages:
@@ -96,7 +96,7 @@ def refuse_bulk_publish_of_markup(request, action_type, objects, action_class_in
         return None
     from django.utils.translation import gettext
 
-    from .publish_guard import refuse_pages
+    from directory.publish_guard import refuse_pages
 
     with_descendants = bool(request.POST.get("include_descendants"))
     items = _library_items(objects, with_descendants)
@@ -110,7 +110,7 @@ def refuse_bulk_publish_of_markup(request, action_type, objects, action_class_in
 def refuse_moving_live_markup(request, page, destination):
     from django.utils.translation import gettext
 
-    from .publish_guard import refuse_pages
+    from directory.publish_guard import refuse_pages
 
     # Moving saves the live row with Wagtail's full check; a draft is saved without it.
     page = page.specific
@@ -123,7 +123,7 @@ def refuse_moving_live_markup(request, page, destination):
 def refuse_copying_markup(request, page):
     from django.utils.translation import gettext
 
-    from .publish_guard import refuse_pages
+    from directory.publish_guard import refuse_pages
 
     # A copy takes the live row and the latest revision, and may be published: neither may
     # carry markup into a new item.

@@ -17,6 +17,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from ..publish_guard import PlainTextPublishMixin
 from ..validators import validate_plain_text
 from .choices import NameKind, OrganizationStatus, OrganizationType, Visibility
 from .contact import ContactBase, PhoneBase
@@ -32,6 +33,7 @@ class PublishedQuerySet(models.QuerySet):
 
 
 class Organization(
+    PlainTextPublishMixin,  # no revision with legacy markup is published
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,

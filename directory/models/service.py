@@ -17,6 +17,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from ..publish_guard import PlainTextPublishMixin
 from ..validators import validate_plain_text
 from .choices import AcceptingReferrals, ServiceStatus, Visibility, Weekday
 from .contact import ContactBase, PhoneBase
@@ -25,6 +26,7 @@ from .stewarded import Stewarded
 
 
 class Service(
+    PlainTextPublishMixin,  # no revision with legacy markup is published
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,

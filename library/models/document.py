@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from directory.publish_guard import PlainTextPublishMixin
 from directory.validators import validate_plain_text
 
 from .choices import AccessLevel, DocumentType, ExtractionStatus, LegalStatus, RelationType
@@ -56,7 +57,11 @@ def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class LibraryDocumentPage(RoutablePageMixin, Page):
+class LibraryDocumentPage(PlainTextPublishMixin, RoutablePageMixin, Page):
+    # Every path that publishes a revision (editor, workflow approval, bulk publish, scheduled
+    # command) refuses one saved before the plain-text rule (directory/publish_guard.py).
+    plain_text_fields = PLAIN_TEXT_FIELDS
+
     alternative_titles = models.TextField(
         blank=True,
         validators=[validate_plain_text],
@@ -234,23 +239,6 @@ class LibraryDocumentPage(RoutablePageMixin, Page):
             from ..tasks import schedule_extraction
 
             schedule_extraction(self)
-
-    def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None, **kwargs):
-        # Every path that publishes a revision comes here (editor, workflow approval, bulk
-        # publish, scheduled command): a revision saved before the plain-text rule is refused
-        # before anything changes (library/publish_guard.py).
-        from ..publish_guard import check_revision
-
-        if not check_revision(self, revision, log_action):
-            return None
-        return super().publish(
-            revision,
-            user=user,
-            changed=changed,
-            log_action=log_action,
-            previous_revision=previous_revision,
-            **kwargs,
-        )
 
     # -- derived metadata ---------------------------------------------------------------------
     @property

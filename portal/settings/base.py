@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A publish refused for markup (workflow approval has no hook) answers with a message.
-    "library.publish_guard.MarkupRefusedMiddleware",
+    "directory.publish_guard.MarkupRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
