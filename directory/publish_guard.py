@@ -13,9 +13,10 @@ the editor first:
   logs and skips, so the other scheduled records still go live and this one stays scheduled
   until it is fixed.
 * ``MarkupRefusedMiddleware`` turns a ``MarkupRefused`` raised by an admin view (workflow
-  approval has no hook) into that message and a redirect; Wagtail's workflow action runs in a
-  transaction, so nothing of the approval is kept.
-* library/wagtail_hooks.py refuses bulk publish, move and copy of library pages up front.
+  approval has no hook) into that message and a redirect; Wagtail's workflow action and bulk
+  actions run in a transaction, so nothing of the approval or of the other selected items is kept.
+* library/wagtail_hooks.py refuses moving and copying library pages up front (moving a live page
+  fails Wagtail's own full check; a copy is written without any check).
 """
 
 import logging

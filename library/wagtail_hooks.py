@@ -69,8 +69,9 @@ def library_markup_report_menu_item():
     )
 
 
-# Items saved before the plain-text rule: bulk publish, move and copy are refused up front with
-# a message naming the field (directory/publish_guard.py), before anything is published or saved.
+# Items saved before the plain-text rule: move and copy are refused up front with a message
+# naming the field, before anything is saved (directory/publish_guard.py). Bulk publish needs no
+# hook: it runs in a transaction, and the publish guard's refusal becomes a message there.
 def _library_items(pages, with_descendants):
     items = []
     for page in pages:
@@ -86,24 +87,6 @@ def _as_published(page):
     """The content publishing would write: the latest revision, or the row without one."""
     revision = page.get_latest_revision()
     return revision.as_object() if revision else page
-
-
-@hooks.register("before_bulk_action")
-def refuse_bulk_publish_of_markup(request, action_type, objects, action_class_instance):
-    from wagtail.models import Page
-
-    if action_type != "publish" or request.method != "POST" or action_class_instance.model is not Page:
-        return None
-    from django.utils.translation import gettext
-
-    from directory.publish_guard import refuse_pages
-
-    with_descendants = bool(request.POST.get("include_descendants"))
-    items = _library_items(objects, with_descendants)
-    # The selected items publish their latest revision; descendants only when not live yet.
-    selected = {page.pk for page in objects}
-    pending = [_as_published(p) for p in items if p.pk in selected or not p.live]
-    return refuse_pages(request, pending, gettext("published"))
 
 
 @hooks.register("before_move_page")

@@ -117,3 +117,19 @@ def test_directory_markup_report_lists_records_and_rows(
     legacy_org.refresh_from_db()
     assert legacy_org.description == LEGACY_DESCRIPTION  # listed, not changed
     assert partner_client.get(reverse("directory_markup_report")).status_code in (302, 403)
+
+
+def test_a_draft_whose_inline_row_holds_markup_is_not_published(admin_user, legacy_org):
+    from django.core.exceptions import ValidationError
+
+    Organization.objects.filter(pk=legacy_org.pk).update(description="Plain live text")
+    org = Organization.objects.get(pk=legacy_org.pk)
+    org.names.add(OrganizationName(name="Alias <svg onload=x>"))  # in the revision only
+    revision = org.save_revision(user=admin_user, clean=False)
+    with pytest.raises(ValidationError) as exc:
+        revision.publish(user=admin_user)
+    assert "names-0-name" in exc.value.message_dict
+    assert "remove the markup first" in " ".join(exc.value.message_dict["names-0-name"])
+    assert not OrganizationName.objects.filter(organization=org).exists()
+    org.refresh_from_db()
+    assert org.description == "Plain live text" and org.latest_revision_id == revision.pk
