@@ -12,7 +12,6 @@ import logging
 import time
 import uuid
 from collections import Counter, defaultdict
-from operator import itemgetter
 
 from django.db import connection, transaction
 
@@ -316,8 +315,11 @@ class DatabaseEngine(Engine):
         if scores is not None and query.sort == "relevance":
             contains = snap.contains
             inside = scores if everything_matched else [r for r in scores if contains(selected_bytes, r[0])]
-            # Best score first; equal scores keep the index order (stable).
-            return heapq.nlargest(end, inside, key=itemgetter(1))[start:end]
+            # Best score first; equal scores by title. The SQL returns matches in no defined order
+            # (PostgreSQL's changes after a rebuild), and a tie must never be broken by what else
+            # is in the index, hidden documents included.
+            title_rank = snap.title_rank
+            return heapq.nlargest(end, inside, key=lambda r: (r[1], -title_rank.get(r[0], 0)))[start:end]
         order = snap.by_date if query.sort == "recent" else snap.by_title
         score = dict(scores) if scores is not None else {}
         page = []
