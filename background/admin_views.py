@@ -4,12 +4,11 @@ scheduler's jobs."""
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from portal.admin_reports import AdminReportView
 
 from .heartbeat import is_alive
 from .models import WorkerHeartbeat
@@ -64,18 +63,10 @@ def task_rows(queryset):
     ]
 
 
-class BackgroundTasksView(WagtailAdminTemplateMixin, TemplateView):
+class BackgroundTasksView(AdminReportView):
     template_name = "background/admin/tasks_report.html"
     page_title = _("Background tasks")
     header_icon = "cogs"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("wagtailadmin.access_admin"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,14 +1,12 @@
 """Wagtail admin reports: "Not on the map" (what editors must fix so entries appear on the map)
 and "Confidential but marked public" (location rows the confidentiality rule overrides)."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from directory.models import Organization, Service
+from portal.admin_reports import AdminReportView
 
 from .placement import Problem
 from .report import confidential_public_rows, report_rows, unlinked_confidential_services
@@ -25,19 +23,20 @@ def _edit_url(model, pk):
         return ""
 
 
-class NotOnMapView(WagtailAdminTemplateMixin, TemplateView):
+def _attach_organization_edit_urls(rows):
+    """Each row's `edit_url`: its organization's edit view, reversed once per organization."""
+    edit_urls = {}
+    for row in rows:
+        if row.organization_id not in edit_urls:
+            edit_urls[row.organization_id] = organization_edit_url(row.organization_id)
+        row.edit_url = edit_urls[row.organization_id]
+
+
+class NotOnMapView(AdminReportView):
     template_name = "services_map/admin/not_on_map.html"
     page_title = _("Not on the map")
     header_icon = "site"
     paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("wagtailadmin.access_admin"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -49,11 +48,7 @@ class NotOnMapView(WagtailAdminTemplateMixin, TemplateView):
         if reason in Problem.LABELS:
             rows = [row for row in rows if row.problem == reason]
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("p"))
-        edit_urls = {}
-        for row in page.object_list:
-            if row.organization_id not in edit_urls:
-                edit_urls[row.organization_id] = organization_edit_url(row.organization_id)
-            row.edit_url = edit_urls[row.organization_id]
+        _attach_organization_edit_urls(page.object_list)
         context.update(
             {
                 "page_obj": page,
@@ -65,7 +60,7 @@ class NotOnMapView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class ConfidentialPublicView(WagtailAdminTemplateMixin, TemplateView):
+class ConfidentialPublicView(AdminReportView):
     """Locations stored as public that are confidential (a shelter, or a shelter-type service is
     offered there). The site already treats them as partners-only; this lists them so editors
     correct the rows (nothing is changed for them)."""
@@ -75,23 +70,11 @@ class ConfidentialPublicView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "warning"
     paginate_by = 50
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("wagtailadmin.access_admin"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = confidential_public_rows()
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("p"))
-        edit_urls = {}
-        for row in page.object_list:
-            if row.organization_id not in edit_urls:
-                edit_urls[row.organization_id] = organization_edit_url(row.organization_id)
-            row.edit_url = edit_urls[row.organization_id]
+        _attach_organization_edit_urls(page.object_list)
         unlinked = unlinked_confidential_services()
         for row in unlinked:
             row.edit_url = _edit_url(Service, row.service_id)
