@@ -7,7 +7,18 @@ tokens and need no language knowledge of their own. Each token is:
 - case-folded and NFKC-normalised;
 - stripped of Latin diacritics (Phnum Pénh = Phnum Penh, Đà Nẵng = Da Nang), while the marks
   that Khmer, Thai, Lao and Burmese need are kept (they are part of the letters there);
-- lightly stemmed when it is plain English (shelters = shelter, agencies = agency).
+- lightly stemmed when it is plain English (shelters = shelter, agencies = agency);
+- spelt one way where a script has interchangeable spellings (see `fold_script`): the Khmer
+  subscript da and ta (្ដ = ្ត), deprecated or invisible Khmer characters, the order of two
+  subscripts or of a vowel and a sign typed either way;
+- a number: Khmer, Thai, Lao and Burmese digits become ASCII digits (២០០៨ = 2008) and leading
+  zeros go (012 = 12, "0" stays); digits glued to Khmer/Thai/Lao letters are cut off them
+  (ឆ្នាំ២០០៨ = ឆ្នាំ 2008);
+- split after an administrative word glued to a place name (ខេត្តបាត់ដំបង = ខេត្ត បាត់ដំបង), see
+  `search.stopwords.ADMIN_WORDS`.
+
+Words inside ICU's dictionary compounds are reached through the sub-word field
+(`search.subwords`), which uses the same folding.
 
 `tokens()` gives the tokens; `token_spans()` gives them with their place in the original text,
 for highlighting.
@@ -29,10 +40,50 @@ _ASCII_WORD = re.compile(r"[a-z]+\Z")
 _SPECIAL_FOLDS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
 _INNER_PUNCT = re.compile(r"['’‘`\u00b7.]")  # O'Chrov, U.S. -> ochrov, us
 
+# Interchangeable spellings, folded BEFORE word breaking so ICU sees one form. Each keeps the
+# text's length (offsets of highlighted words stay exact); length-changing folds are per token.
+_SCRIPT_FOLDS = (
+    # Subscript da and subscript ta look the same and are typed either way (ស្ដី / ស្តី).
+    (re.compile("\u17d2\u178a"), "\u17d2\u178f"),
+    # Coeng ro belongs after the other subscript (ស្ត្រី); typed first it renders the same (ស្រ្តី).
+    (re.compile("\u17d2\u179a(\u17d2[\u1780-\u17a2])"), "\\1\u17d2\u179a"),
+    # Vowel u then nikahit (ុំ), not the reverse that renders the same.
+    (re.compile("\u17c6\u17bb"), "\u17bb\u17c6"),
+)
+_CHAR_FOLDS = str.maketrans(
+    {
+        "\u17a3": "\u17a2",  # deprecated independent vowel QAQ -> QA (Unicode recommends)
+        "\u17b2": "\u17b1",  # QOO type two -> QOO type one (ឲ្យ = ឱ្យ)
+    }
+)
+# Per token: deprecated QAA -> QA + AA; invisible inherent vowels and zero-width characters go.
+_TOKEN_FOLDS = str.maketrans(
+    {"\u17a4": "\u17a2\u17b6", "\u17b4": None, "\u17b5": None, "\u200b": None, "\u200c": None,
+     "\u200d": None, "\u2060": None, "\ufeff": None}
+)
+_DIGITS = str.maketrans(
+    {chr(base + i): str(i) for base in (0x17E0, 0x0E50, 0x0ED0, 0x1040, 0x1090) for i in range(10)}
+)
+# Letters and marks of the scripts written without spaces (Thai, Lao, Burmese, Khmer).
+SCRIPT_LETTERS = "\u0e01-\u0e4e\u0e81-\u0ecd\u1000-\u103f\u1050-\u108f\u1780-\u17d3\u17dc\u17dd"
+_DIGIT_EDGE = re.compile(f"(?<=[{SCRIPT_LETTERS}])(?=\\d)|(?<=\\d)(?=[{SCRIPT_LETTERS}])")
+
 
 def clean(text):
     """Text with control characters removed and Unicode normalised (NFKC)."""
     return unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or ""))
+
+
+def fold_script(text):
+    """`text` with one spelling of interchangeable Khmer characters (same length, same offsets)."""
+    for pattern, replacement in _SCRIPT_FOLDS:
+        text = pattern.sub(replacement, text)
+    return text.translate(_CHAR_FOLDS)
+
+
+def fold_letters(text):
+    """`fold_script` plus the folds that change length (for text that is not highlighted)."""
+    return unicodedata.normalize("NFKC", fold_script(text).translate(_TOKEN_FOLDS))
 
 
 def _fold(word):
@@ -64,12 +115,15 @@ def stem(word):
 @lru_cache(maxsize=20000)
 def normalize_word(word):
     """One word as the index stores it ("" when nothing indexable is left)."""
-    word = _INNER_PUNCT.sub("", _fold(word))
+    word = _INNER_PUNCT.sub("", _fold(fold_script(word).translate(_TOKEN_FOLDS)))
     if not _WORDLIKE.search(word):
         return ""
     word = "".join(ch for ch in word if ch.isalnum() or unicodedata.category(ch).startswith("M"))
     if not word or len(word) > MAX_TOKEN_LENGTH:
         return ""
+    if word.isdigit():
+        word = word.translate(_DIGITS)
+        return (word.lstrip("0") or "0") if word.isascii() else word
     return stem(word)
 
 
