@@ -58,7 +58,10 @@ organization_edit_handler = TabbedInterface(
     [
         ObjectList(
             [
-                TitleFieldPanel("name", placeholder=False),
+                # Wagtail's "title" style (a borderless heading whose label is hidden) relies on a
+                # placeholder to be seen at all; on a form it is an ordinary labelled field, and
+                # TitleFieldPanel only keeps filling the slug from the name.
+                TitleFieldPanel("name", classname="", placeholder=False),
                 FieldPanel("slug"),
                 FieldRowPanel([FieldPanel("org_type"), FieldPanel("status")]),
                 FieldPanel("description"),
