@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import SignInView
 from directory import urls as directory_urls
 from portal.health import healthz
 from search import urls as search_urls
@@ -15,8 +16,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/webauthn/", include("accounts.webauthn_urls")),
+    path("accounts/", include("accounts.urls")),
     path("directory/", include(directory_urls)),
     path("search/", include(search_urls)),
     path("map/", include(services_map_urls)),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "services_map",
     "search",
     "background",  # before django_tasks_db: its db_worker command adds retries
+    "accounts",  # before wagtail.admin: its sign-in templates and admin login form
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -48,6 +49,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # Second factor (accounts/): TOTP, recovery codes (static tokens), passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +75,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end after PORTAL_SESSION_IDLE_MINUTES idle and on "sign out of all devices"; a
+    # signed-in user who has not passed the second factor reaches only the sign-in pages.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionPolicyMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A publish refused for markup (workflow approval has no hook) answers with a message.
@@ -240,6 +251,28 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "library.forms.LibraryDocumentForm"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/directory/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts and sign-in (accounts/, README "Accounts and sign-in").
+# PORTAL_REQUIRE_2FA: every account must enrol a second factor (authenticator app or passkey) at
+# its first sign-in; production turns it on. Off, only accounts that have a device are asked for it.
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", False)
+# A signed-in session ends after this many minutes without a request (0: never).
+PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "30"))
+# Failed sign-ins (password or second factor): after this many failures for one account, or from
+# one client address, within the window, further attempts are refused until the window ends.
+PORTAL_SIGNIN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGNIN_MAX_FAILURES", "5"))
+PORTAL_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("PORTAL_SIGNIN_MAX_FAILURES_PER_ADDRESS", "20"))
+PORTAL_SIGNIN_WINDOW_MINUTES = int(os.environ.get("PORTAL_SIGNIN_WINDOW_MINUTES", "15"))
+# The Wagtail admin's sign-in form counts failures the same way.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminSignInForm"
+OTP_TOTP_ISSUER = "Mekong Protection Portal"
+# Passkeys: the relying party is the host the user signed in on; WEBAUTHN_ORIGINS lists the
+# origins browsers may use (https://, or http://localhost for development).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.webauthn.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = "Mekong Protection Portal"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
+# A passkey is a second factor after the password here, never a sign-in of its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Search (search/): index names are "<prefix>-<kind>" aliases, so environments sharing a cluster

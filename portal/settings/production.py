@@ -42,6 +42,13 @@ STORAGES = {
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")  # noqa: F405
 
+# Every account enrols a second factor at its first sign-in (accounts/).
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", True)
+# Passkeys work on the portal's own HTTPS host names unless WEBAUTHN_ORIGINS says otherwise.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or [
+    f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"
+]
+
 # `setup_portal` (run by the container at start) loads no demo data and no demo partner account
 # in production unless SETUP_LOADS_DEMO=1 or --demo.
 SETUP_LOADS_DEMO = env_bool("SETUP_LOADS_DEMO", False)
