@@ -10,6 +10,12 @@ languages and places. A location's place is taken from its public-tier projectio
 included) gives only its district or province, never its commune, name or address, so neither a
 hit, a snippet, a facet nor the spelling vocabulary built from these documents can reveal more
 than its page shows. Phones, contacts, e-mails and addresses are never indexed at any tier.
+
+The weighted "names" field holds what people type for a record besides its title: acronyms and
+aliases, the parent organization's names, service types, and the places where the record is
+located; descriptions and the places a service covers go in the body. So "MoLVT Battambang"
+reaches the provincial labour department, and an office in Battambang outranks a report that
+mentions Battambang.
 """
 
 from collections import defaultdict
@@ -74,6 +80,23 @@ def _area_names(area):
     return [n for n in names if n]
 
 
+def _place_names(areas):
+    """Names (English and Khmer) of the places where a record is located: each area with its
+    district, province and country. They go in the weighted "names" field, so an office or
+    service located in a place outranks a text that merely mentions it. The areas are the public
+    projections already (a hidden location gives only its district or province)."""
+    seen = []
+    for area in areas:
+        if area is None:
+            continue
+        # Only relations fetched with the area (AREA_RELATIONS): no query per record.
+        for place in (area, area.parent, area.province, area.country):
+            for name in (place.name_en, place.name_km) if place is not None else ():
+                if name and name not in seen:
+                    seen.append(name)
+    return seen
+
+
 class _Places:
     """Province slugs (with nationwide areas spread over the country) and place names."""
 
@@ -107,13 +130,37 @@ class _Places:
         return sorted(countries), sorted(provinces)
 
 
+def _parent_names(orgs):
+    """{organization id: names of its published parent organization} (the parent's name in
+    each live translation, acronyms, aliases and former names), in two queries."""
+    parent_ids = {o.parent_organization_id for o in orgs if o.parent_organization_id}
+    if not parent_ids:
+        return {}
+    live_parents = Organization.objects.filter(pk__in=parent_ids, live=True)
+    parents = {p.pk: p for p in live_parents.only("translation_key", "name")}
+    names = defaultdict(list)
+    for row in Organization.objects.filter(
+        translation_key__in=[p.translation_key for p in parents.values()], live=True
+    ).values_list("translation_key", "name"):
+        names[row[0]].append(row[1])
+    for org_id, name in OrganizationName.objects.filter(organization_id__in=parents).values_list(
+        "organization_id", "name"
+    ):
+        names[parents[org_id].translation_key].append(name)
+    return {
+        o.pk: list(dict.fromkeys(names[parents[o.parent_organization_id].translation_key]))
+        for o in orgs
+        if o.parent_organization_id in parents
+    }
+
+
 def _services_by_org(org_ids):
     return Service.objects.filter(organization_id__in=org_ids, live=True).select_related("organization")
 
 
-def _live_translations(model, keys):
+def _live_translations(model, keys, *related):
     by_key = defaultdict(dict)
-    for obj in model.objects.filter(translation_key__in=keys, live=True).select_related("locale"):
+    for obj in model.objects.filter(translation_key__in=keys, live=True).select_related("locale", *related):
         by_key[obj.translation_key][obj.locale.language_code] = obj
     return by_key
 
@@ -166,15 +213,20 @@ class OrganizationKind(registry.SearchKind):
 
     def affected(self, instance):
         if isinstance(instance, Organization):
-            return [(self.name, str(instance.translation_key))]
+            # Its units carry its names (a provincial department is found by its ministry's).
+            units = Organization.objects.filter(
+                parent_organization__translation_key=instance.translation_key
+            ).values_list("translation_key", flat=True)
+            return [(self.name, str(k)) for k in {instance.translation_key, *units}]
         org = Organization.objects.filter(pk=instance.organization_id).only("translation_key").first()
         return [(self.name, str(org.translation_key))] if org else []
 
     def documents(self, ids):
         default = Locale.get_default().language_code
-        by_key = _live_translations(Organization, ids)
+        by_key = _live_translations(Organization, ids, "country", *AREA_RELATIONS)
         all_orgs = [o for t in by_key.values() for o in t.values()]
         org_ids = [o.pk for o in all_orgs]
+        parents = _parent_names(all_orgs)
         names, shown_names = defaultdict(list), defaultdict(list)
         for name in OrganizationName.objects.filter(organization_id__in=org_ids):
             names[name.organization_id].append(name.name)
@@ -203,19 +255,20 @@ class OrganizationKind(registry.SearchKind):
             for service in org_services:
                 served += areas[service.pk] + location_areas[service.pk]
             countries, provinces = places.facets(located, served)
-            area_list = located + served
             codes = sorted({t.code for s in org_services for t in terms[s.pk]})
             docs[str(key)] = Document(
                 kind=self.name,
                 id=str(key),
                 title=org.name,
                 url=org.get_absolute_url(),
-                names=all_names,
+                # What people type for it: its other names, its parent's names ("MoLVT" finds
+                # the provincial labour department) and where it is located.
+                names=all_names + parents.get(org.pk, []) + _place_names(located),
                 body="\n".join(
                     [o.description for o in translations.values()]
                     + [f"{s.name}\n{s.description}" for s in org_services]
                     + [t.name_en + " " + t.name_km for s in org_services for t in terms[s.pk]]
-                    + [n for a in area_list if a is not None for n in _area_names(a)[:4]]
+                    + [n for a in served if a is not None for n in _area_names(a)[:4]]
                 ),
                 facets={
                     "country": countries,
@@ -285,7 +338,7 @@ class ServiceKind(registry.SearchKind):
         orgs = {
             o.pk: o
             for o in Organization.objects.filter(pk__in=org_ids, live=True).select_related(
-                "area", "area__country", "area__province", "country", "locale"
+                "country", "locale", *AREA_RELATIONS
             )
         }
         org_names = defaultdict(list)
@@ -307,19 +360,20 @@ class ServiceKind(registry.SearchKind):
             if not served:
                 located.append(org.area)
             countries, provinces = places.facets(located, served)
-            area_list = located + served
+            # Where the service is located: its own (publicly shown) places, else its office.
+            sites = [a for pk in related for a in location_areas[pk]] or [org.area, org.country]
             docs[str(key)] = Document(
                 kind=self.name,
                 id=str(key),
                 title=service.name,
                 url=f"{org.get_absolute_url()}#service-{service.pk}",
+                names=[t.name_en + " " + t.name_km for t in service_terms] + _place_names(sites),
                 body="\n".join(
                     [orgs[s.organization_id].name for s in live.values()]
                     + org_names[org.pk]
                     + [f"{s.description}\n{s.eligibility_description}" for s in live.values()]
-                    + [t.name_en + " " + t.name_km for t in service_terms]
                     + [lang.name_en for pk in related for lang in languages[pk]]
-                    + [n for a in area_list if a is not None for n in _area_names(a)[:4]]
+                    + [n for a in served if a is not None for n in _area_names(a)[:4]]
                 ),
                 facets={
                     "country": countries,

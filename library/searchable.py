@@ -22,6 +22,40 @@ from .models.choices import DocumentType
 
 DISPLAY_TEXT_CHARS = 20_000  # snippets are cut from the abstract and the start of the full text
 
+# Short forms people type for a document type besides its English and Khmer labels (plurals
+# come from the stemmer: "laws", "SOPs", "studies").
+TYPE_SHORT_FORMS = {
+    DocumentType.SUB_DECREE: "subdecree",
+    DocumentType.MOU: "MOU",
+    DocumentType.SOP: "SOP",
+    DocumentType.TRAINING_CURRICULUM: "training",
+}
+
+
+def type_words(document_type):
+    """The words that name a document type in English and Khmer ("Sub-decree subdecree អនុក្រឹត្យ")."""
+    if document_type not in DocumentType.values:
+        return []
+    label = DocumentType(document_type).label
+    words = []
+    for language in ("en", "km"):
+        with override(language):
+            words.append(str(label))
+    short = TYPE_SHORT_FORMS.get(document_type)
+    return list(dict.fromkeys(words + ([short] if short else [])))
+
+
+def issuer_names(page, issuers):
+    """The issuers as printed, plus the linked organization's acronyms and aliases ("MoSVY")."""
+    names = list(issuers)
+    if page.issuer_id and page.issuer is not None and page.issuer.live:
+        names += [n.name for n in page.issuer.names.all()]
+    return list(dict.fromkeys(names))
+
+
+def _place_names(areas):
+    return [n for a in areas for n in (a.name_en, a.name_km) if n]
+
 
 class DocumentKind(registry.SearchKind):
     name = "document"
@@ -50,7 +84,7 @@ class DocumentKind(registry.SearchKind):
             LibraryDocumentPage.objects.live()
             .filter(pk__in=pks)
             .select_related("issuer")
-            .prefetch_related("countries", "provinces", "languages", "tagged_items__tag")
+            .prefetch_related("countries", "provinces", "languages", "tagged_items__tag", "issuer__names")
         )
         pages = list(pages)
         levels = file_levels(p.file_id for p in pages if p.file_id)
@@ -83,8 +117,18 @@ class DocumentKind(registry.SearchKind):
             title=page.title,
             url=url,
             tier=page.access_level,
-            names=page.alternative_title_list + issuers + page.author_list,
-            body="\n".join([page.abstract, file_text, " ".join(name for _slug, name in topics)]),
+            # Type, year and issuer are words people type ("trafficking law 2008", "MoSVY SOP"):
+            # weighted names. The places it is about stay in the body (mentions, not locations).
+            names=page.alternative_title_list
+            + issuer_names(page, issuers)
+            + page.author_list
+            + type_words(page.document_type)
+            + ([str(page.year)] if page.year else []),
+            body="\n".join(
+                [page.abstract, file_text, " ".join(name for _slug, name in topics)]
+                + _place_names(page.countries.all())
+                + _place_names(page.provinces.all())
+            ),
             facets={
                 "doc_type": [page.document_type],
                 "year": [str(page.year)] if page.year else [],
