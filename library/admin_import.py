@@ -1,6 +1,10 @@
 """Admin: bulk import of library records (CSV with the library-records columns, or RIS from
 Zotero or EndNote). "Check" is a dry run that lists every error by row or line and what would be
 created; "Import" writes all records in one transaction, or nothing if any record has an error.
+
+Who may import follows Wagtail's page permissions on the library page, as the page editor does:
+whoever may add items there (Editors, Moderators) imports them as drafts; whoever may also publish
+there (Moderators) may publish them at once.
 """
 
 import logging
@@ -32,6 +36,11 @@ class ImportForm(forms.Form):
         label=_("Publish the imported items"), required=False, help_text=_("Otherwise they are drafts.")
     )
 
+    def __init__(self, *args, can_publish=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_publish:  # Editors: drafts only, for a Moderator to publish
+            del self.fields["publish"]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
@@ -43,18 +52,24 @@ class ImportForm(forms.Form):
 
 
 def can_import(user, parent):
+    """May add library items under `parent` (the page permission the page editor asks for)."""
     return (
         parent is not None
+        and LibraryDocumentPage.can_create_at(parent)
         and parent.permissions_for_user(user).can_add_subpage()
-        and (user.has_perm("library.add_librarydocumentpage") or user.is_superuser)
     )
+
+
+def can_publish_import(user, parent):
+    return can_import(user, parent) and parent.permissions_for_user(user).can_publish_subpage()
 
 
 def import_view(request):
     parent = LibraryIndexPage.objects.first()
     if not can_import(request.user, parent):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    can_publish = can_publish_import(request.user, parent)
+    form = ImportForm(request.POST or None, request.FILES or None, can_publish=can_publish)
     report = result = None
     committed = False
     if request.method == "POST" and form.is_valid():
@@ -66,7 +81,7 @@ def import_view(request):
                 report.records,
                 parent,
                 dry_run=not wants_import,
-                publish=form.cleaned_data["publish"],
+                publish=can_publish and form.cleaned_data.get("publish", False),
                 user=request.user,
             )
             committed = wants_import and not result.errors
@@ -90,6 +105,7 @@ def import_view(request):
             "committed": committed,
             "errors": (report.errors if report else []) or (result.errors if result else []),
             "parent": parent,
+            "can_publish": can_publish,
             "model": LibraryDocumentPage,
         },
     )

@@ -66,3 +66,48 @@ def test_only_editors_reach_the_import(library):
     client = Client()
     client.force_login(partner)
     assert client.get(reverse("library_import")).status_code in (302, 403)
+
+
+def _member_of(group_name, username):
+    """A user in one of the groups Wagtail's migrations create (page permissions on the root page)
+    and ``ensure_roles`` extends: what a real Editor or Moderator account has, not a superuser."""
+    user = User.objects.create_user(username, f"{username}@example.org", "x")
+    user.groups.add(Group.objects.get(name=group_name))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_editor_imports_drafts_and_cannot_publish(library):
+    client = _member_of("Editors", "import-editor")
+    page = client.get(reverse("library_import"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="publish"' not in html and 'data-testid="import-drafts-only"' in html
+
+    # A crafted "publish" is ignored: the items are drafts for a Moderator.
+    response = post(client, GOOD, publish="on", **{"import": "1"})
+    assert 'data-testid="import-done"' in response.content.decode()
+    assert LibraryDocumentPage.objects.count() == 2
+    assert not LibraryDocumentPage.objects.filter(live=True).exists()
+    assert all(p.get_latest_revision() is not None for p in LibraryDocumentPage.objects.all())
+
+
+def test_a_moderator_imports_and_publishes(library):
+    client = _member_of("Moderators", "import-moderator")
+    assert 'name="publish"' in client.get(reverse("library_import")).content.decode()
+    response = post(client, GOOD, publish="on", **{"import": "1"})
+    assert 'data-testid="import-done"' in response.content.decode()
+    assert LibraryDocumentPage.objects.filter(live=True).count() == 2
+
+
+def test_the_import_menu_item_shows_for_editors_and_moderators_only(library):
+    for group, shown in (("Editors", True), ("Moderators", True), ("Partners", False)):
+        if group == "Partners":
+            Group.objects.get_or_create(name="Partners")
+        client = _member_of(group, f"menu-{group.lower()}")
+        home = client.get(reverse("wagtailadmin_home"))
+        if not shown:
+            assert home.status_code in (302, 403)
+            continue
+        assert reverse("library_import") in home.content.decode(), group
