@@ -25,6 +25,9 @@ class SynonymGroup(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text=_("Why these are the same (optional)."))
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set on groups the project seeds (migrations): a seed is added once, when its key is absent,
+    # so editing or deactivating it sticks. Empty for groups editors create.
+    seed_key = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["variants"]

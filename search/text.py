@@ -28,7 +28,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from icu4py.breakers import WordBreaker
+from icu4py.breakers import CharacterBreaker, WordBreaker
+
+from .stopwords import NOT_ADMIN_COMPOUNDS, SCRIPT_ADMIN_WORDS
 
 MAX_TOKEN_LENGTH = 60  # longer "words" are noise (base64, hashes) and bloat the index
 
@@ -140,14 +142,45 @@ def _segments(text):
         position = end
 
 
+def _admin_split(piece, token):
+    """Where to cut `piece` after a Khmer/Thai/Lao administrative word glued to a name (the
+    place name must have 2+ clusters left: ខេត្តបាត់ដំបង), or None."""
+    if token.isascii() or token.startswith(tuple(NOT_ADMIN_COMPOUNDS)):
+        return None
+    for admin in SCRIPT_ADMIN_WORDS:
+        if token.startswith(admin) and len(list(CharacterBreaker(token[len(admin) :], "km"))) >= 2:
+            for cut in range(len(admin), len(piece)):
+                at_cluster_start = not unicodedata.category(piece[cut]).startswith("M")
+                if at_cluster_start and normalize_word(piece[:cut]) == admin:
+                    return cut
+    return None
+
+
+def _pieces(start, piece):
+    """(start, end, token) of one ICU segment: cut where digits meet Khmer/Thai/Lao letters and
+    after a glued administrative word."""
+    edges = [0] + [m.start() for m in _DIGIT_EDGE.finditer(piece)] + [len(piece)]
+    for a, b in zip(edges, edges[1:], strict=False):
+        part = piece[a:b]
+        token = normalize_word(part)
+        if not token:
+            continue
+        cut = _admin_split(part, token)
+        if cut is None:
+            yield start + a, start + b, token
+        else:
+            yield start + a, start + a + cut, normalize_word(part[:cut])
+            rest = normalize_word(part[cut:])
+            if rest:
+                yield start + a + cut, start + b, rest
+
+
 def token_spans(text):
     """[(start, end, token)] for each indexable word of `text`."""
-    text = clean(text)
+    text = fold_script(clean(text))  # same length: offsets hold for the cleaned text
     spans = []
-    for start, end, piece in _segments(text):
-        token = normalize_word(piece)
-        if token:
-            spans.append((start, end, token))
+    for start, _end, piece in _segments(text):
+        spans.extend(_pieces(start, piece))
     return spans
 
 
