@@ -35,21 +35,41 @@ def library_import_urls():
 
 
 @hooks.register("register_admin_menu_item")
-def library_import_menu_item():
+def library_menu_item():
+    """"Library" in the admin menu: the items (the library page's listing in the page explorer)
+    and the import, so editors need not know where the library page sits in the page tree."""
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
-    from wagtail.admin.menu import MenuItem
+    from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
     from .admin_import import can_import
     from .models import LibraryIndexPage
+
+    class LibraryItemsMenuItem(MenuItem):
+        def is_shown(self, request):
+            index = LibraryIndexPage.objects.first()
+            return index is not None and index.permissions_for_user(request.user).can_edit()
+
+        def render_component(self, request):
+            # The page's id is known only at request time (menu items are built once).
+            self.url = reverse("wagtailadmin_explore", args=[LibraryIndexPage.objects.first().pk])
+            return super().render_component(request)
 
     class ImportMenuItem(MenuItem):
         def is_shown(self, request):
             return can_import(request.user, LibraryIndexPage.objects.first())
 
-    return ImportMenuItem(
-        _("Import library records"), reverse("library_import"), icon_name="upload", order=320
+    menu = Menu(
+        items=[
+            LibraryItemsMenuItem(
+                _("Library items"), reverse("wagtailadmin_explore_root"), icon_name="doc-full", order=100
+            ),
+            ImportMenuItem(
+                _("Import library records"), reverse("library_import"), icon_name="upload", order=200
+            ),
+        ]
     )
+    return SubmenuMenuItem(_("Library"), menu, icon_name="doc-full-inverse", name="library", order=160)
 
 
 @hooks.register("register_reports_menu_item")

@@ -110,4 +110,7 @@ def test_the_import_menu_item_shows_for_editors_and_moderators_only(library):
         if not shown:
             assert home.status_code in (302, 403)
             continue
-        assert reverse("library_import") in home.content.decode(), group
+        html = home.content.decode()
+        assert reverse("library_import") in html, group
+        # The "Library" entry leads to the library's items in the page explorer.
+        assert '"Library"' in html and reverse("wagtailadmin_explore", args=[library.pk]) in html, group
