@@ -77,7 +77,8 @@ def admin_csp_directives(tile_url):
 
 # Browser features no page of the portal uses are switched off for the portal and anything it
 # embeds. The map never asks for the visitor's location; if a "near me" feature comes, change
-# geolocation to ["self"].
+# geolocation to ["self"]. Passkeys (accounts/: second step of sign-in) need
+# publickey-credentials-get for the portal's own pages, never for anything it embeds.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "autoplay": [],
@@ -92,7 +93,7 @@ PERMISSIONS_POLICY = {
     "microphone": [],
     "midi": [],
     "payment": [],
-    "publickey-credentials-get": [],
+    "publickey-credentials-get": ["self"],
     "screen-wake-lock": [],
     "serial": [],
     "usb": [],
