@@ -18,6 +18,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from directory.models import Area, Language, Organization, OrganizationName
 
 from ..models import DocumentType, LibraryDocumentPage, LibraryIndexPage
+from .translations import alternative_titles
 
 FIXTURE = Path(__file__).resolve().parent / "records.csv"
 SLUG_LENGTH = 80
@@ -143,6 +144,7 @@ def _fields(row, orgs, countries, languages):
             break
     fields = {
         "title": row["title"][:255],
+        "alternative_titles": alternative_titles(row["slug"]),
         "document_type": row["doc_type"],
         "issuer_name": "; ".join(issuers),
         "issuer_id": issuer_id,
