@@ -5,6 +5,7 @@ Facets and their GET parameters (each may repeat; OR within a facet, AND across 
     country   country Area slug (ISO alpha-2, lower case)        organization level
     province  province Area slug                                   organization level
     q         free text (organization names, aliases, services)    organization level
+    sort      "relevance" (default with words) or "name" (A-Z; the default without words)
     type      taxonomy code; a top-level code includes its sub-codes  service level
     group     target-group key from GROUPS below                   service level
     language  Language.code                                        service level
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from search.engines.database import DatabaseEngine
+from search.partial import split_typed
 
 from .models import (
     AcceptingReferrals,
@@ -71,6 +73,7 @@ GROUP_LABELS = {key: label for key, label, _q in GROUPS}
 GROUP_QS = {key: q for key, _label, q in GROUPS}
 
 FACETS = ["country", "province", "type", "group", "language"]
+SORT_LABELS = {"relevance": _("Best match"), "name": _("Name (A–Z)")}
 FACET_LABELS = {
     "country": _("Country"),
     "province": _("Province"),
@@ -128,12 +131,18 @@ def _code_matches(code):
 class DirectorySearch:
     """One listing request: validated filters, the filtered queryset and the facet counts."""
 
-    def __init__(self, params):
+    def __init__(self, params, viewer=None):
         self.params = params
+        self.viewer = viewer
         self.locale = Locale.get_default()
         q = " ".join(_clean(params.get("q", "")[: MAX_QUERY_LENGTH * 2]).split())[:MAX_QUERY_LENGTH]
         self.q = q
         self.words = q.split()[:MAX_QUERY_WORDS]
+        # With words the best matches come first; A-Z stays available (and is all there is
+        # without words).
+        self.default_sort = "relevance" if self.words else "name"
+        sort = params.get("sort", "")
+        self.sort = sort if sort in SORT_LABELS and self.words else self.default_sort
         # Unknown values are dropped: a stale or mistyped link still works, it just filters less.
         self.countries = list(
             Area.objects.filter(
@@ -202,8 +211,42 @@ class DirectorySearch:
         return sorted(set().union(*queries))
 
     @cached_property
+    def ranking(self):
+        """The portal search's order for the words (and whether it only found partial matches)."""
+        from .ranking import search_ranking
+
+        return search_ranking(self.q, self.viewer)
+
+    @cached_property
+    def partial(self):
+        """No organization matches every word: the listing shows the best partial matches."""
+        return bool(self.words) and self.ranking.partial and not self._all_words_org_ids
+
+    def partial_notice(self):
+        """(the typed words left out, link to the listing without them) for partial results."""
+        if not self.partial:
+            return None
+        words, reduced = split_typed(self.q, self.ranking.unmatched)
+        url = ""
+        if reduced:
+            params = [("q", reduced) if key == "q" else (key, value) for key, value in self.url_params()]
+            url = f"{reverse('directory:index')}?{urlencode(params)}"
+        return {"words": words, "url": url}
+
+    @cached_property
     def _text_org_ids(self):
-        """Organizations matching every word of the text box (names, aliases, services, places)."""
+        """Organizations matching the text box: every word (names, aliases, services, places, and
+        what the search index adds), else the best partial matches of the portal search."""
+        if self.ranking.partial:
+            if self._all_words_org_ids:
+                return sorted(self._all_words_org_ids)
+            keys = self.ranking.keys
+            return sorted(self.published().filter(translation_key__in=keys).values_list("pk", flat=True))
+        return sorted(self._all_words_org_ids | self._search_index_org_ids())
+
+    @cached_property
+    def _all_words_org_ids(self):
+        """Organizations whose own fields hold every word of the text box."""
         matching = None
         for word in self.words:
             services = Service.objects.filter(live=True).filter(
@@ -227,7 +270,7 @@ class DirectorySearch:
             )
             ids = set(self.published().filter(word_q).values_list("pk", flat=True))
             matching = ids if matching is None else matching & ids
-        return sorted((matching or set()) | self._search_index_org_ids())
+        return matching or set()
 
     def _search_index_org_ids(self):
         """What the portal's search finds on top of the plain text match: synonyms and spelling
@@ -299,6 +342,18 @@ class DirectorySearch:
         """Live services of organizations that pass the organization-level filters."""
         orgs = self.published().filter(*self._org_filters())
         return Service.objects.filter(self.service_q(exclude), live=True, organization__in=orgs)
+
+    def ordered_results(self):
+        """`results()` in the chosen order: A-Z as a queryset, by relevance as a sequence that
+        fetches only the page being shown."""
+        results = self.results()
+        if self.sort != "relevance":
+            return results
+        from .ranking import relevance_order
+
+        rows = results.model.objects.filter(pk__in=results.values("pk")).only("pk", "name", "translation_key")
+        order = [o.pk for o in relevance_order(self.q, rows, self.ranking)]
+        return _PagedById(results, order)
 
     def results(self):
         """The filtered organizations, ready to page through and show (no N+1)."""
@@ -446,6 +501,8 @@ class DirectorySearch:
         params = []
         if self.q:
             params.append(("q", self.q))
+        if self.sort != self.default_sort:
+            params.append(("sort", self.sort))
         params += [("country", a.slug) for a in self.countries]
         params += [("province", a.slug) for a in self.provinces]
         params += [("type", t.code) for t in self.terms]
@@ -473,9 +530,42 @@ class DirectorySearch:
         if self.q:
             active.append(("q", FACET_LABELS["q"], self.q, self.query_string(without=("q", self.q))))
         for key, value in self.url_params():
-            if key == "q":
+            if key in ("q", "sort"):
                 continue
             active.append(
                 (key, FACET_LABELS[key], labels[key][value], self.query_string(without=(key, value)))
             )
         return active
+
+    def sort_links(self):
+        """[(key, label, link)] of the orders to offer (only with words: without them it is A-Z)."""
+        if not self.words:
+            return []
+        links = []
+        for key, label in SORT_LABELS.items():
+            params = [p for p in self.url_params() if p[0] != "sort"]
+            if key != self.default_sort:
+                params.append(("sort", key))
+            links.append((key, label, f"{reverse('directory:index')}?{urlencode(params)}"))
+        return links
+
+
+class _PagedById:
+    """A queryset shown in a given order of primary keys; Paginator slices it, and each slice
+    fetches only its own rows (with the queryset's prefetches)."""
+
+    def __init__(self, queryset, order):
+        self.queryset = queryset
+        self.order = order
+
+    def count(self):
+        return len(self.order)
+
+    def __len__(self):
+        return len(self.order)
+
+    def __getitem__(self, index):
+        pks = self.order[index] if isinstance(index, slice) else [self.order[index]]
+        rows = {o.pk: o for o in self.queryset.filter(pk__in=pks)}
+        page = [rows[pk] for pk in pks if pk in rows]
+        return page if isinstance(index, slice) else page[0]

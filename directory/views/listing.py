@@ -1,9 +1,12 @@
-"""The public directory listing: /directory/ with facets, active filters and paging."""
+"""The public directory listing: /directory/ with facets, active filters, paging and, with
+words, relevance order (A-Z on request), partial-match notice and suggestions when empty."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from search.suggestions import no_result_suggestions
 
 from ..filters import DirectorySearch
 from ..translations import localize_organizations
@@ -11,18 +14,24 @@ from ..translations import localize_organizations
 
 @require_GET
 def directory_index(request):
-    search = DirectorySearch(request.GET)
-    paginator = Paginator(search.results(), settings.DIRECTORY_PAGE_SIZE)
+    search = DirectorySearch(request.GET, viewer=request.user)
+    paginator = Paginator(search.ordered_results(), settings.DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))  # "abc", 0 or 9999 fall back to a real page
     page.object_list = localize_organizations(page.object_list)
     page_links = [
         (number, None if number == paginator.ELLIPSIS else search.query_string(page=number))
         for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
+    facets = search.facets()
     context = {
         "search": search,
         "q": search.q,
-        "facets": search.facets(),
+        "sort": search.sort,
+        "sort_links": search.sort_links(),
+        "partial": search.partial_notice(),
+        "facets": facets,
+        # A facet without values is not shown; with none at all there is no filter box.
+        "shown_facets": [f for f in facets if f.values],
         "active_filters": search.active_filters(),
         "page_obj": page,
         "paginator": paginator,
@@ -31,4 +40,6 @@ def directory_index(request):
         "next_url": search.query_string(page=page.next_page_number()) if page.has_next() else "",
         "share_url": request.build_absolute_uri(search.query_string()),
     }
+    if not paginator.count:
+        context["suggestions"] = no_result_suggestions(search.q, request.user)
     return render(request, "directory/index.html", context)

@@ -1,0 +1,98 @@
+"""Relevance order of the directory listing when words are typed.
+
+An organization ranks by, in order:
+1. its name, an acronym, alias or former name, or a live translation's name IS what was typed;
+2. its name (or a translation's) starts with what was typed;
+3. its place in the portal search (`search.api.run` over organizations and services: names,
+   acronyms, parent organization and place outweigh descriptions; a service counts for its
+   organization);
+4. the name, A-Z (also for matches beyond the search's first page).
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from search import api
+from search.contract import MAX_PER_PAGE, Query
+from search.partial import unmatched_tokens
+from search.text import token_string
+
+from .models import Organization, OrganizationName, Service
+
+logger = logging.getLogger(__name__)
+
+KINDS = ["organization", "service"]
+
+
+@dataclass
+class Ranking:
+    keys: list = field(default_factory=list)  # organization translation keys, best first
+    partial: bool = False  # no record holds every word: `keys` are the best partial matches
+    unmatched: list = field(default_factory=list)  # the words the partial matches lack
+
+
+def search_ranking(text, viewer=None, locale="en"):
+    """The organizations the portal search ranks best for `text` (its first MAX_PER_PAGE hits;
+    a service hit stands for its organization)."""
+    try:
+        result = api.run(Query(text=text, kinds=KINDS, per_page=MAX_PER_PAGE, viewer=viewer, locale=locale))
+    except Exception:  # the listing still filters by text without the index; it just sorts A-Z
+        logger.warning("Search unavailable for the directory's relevance order", exc_info=True)
+        return Ranking()
+    service_keys = [h.id for h in result.hits if h.kind == "service"]
+    owner = {
+        str(k): str(o)
+        for k, o in Service.objects.filter(translation_key__in=service_keys, live=True).values_list(
+            "translation_key", "organization__translation_key"
+        )
+    }
+    keys = []
+    for hit in result.hits:
+        key = hit.id if hit.kind == "organization" else owner.get(hit.id)
+        if key and key not in keys:
+            keys.append(key)
+    unmatched = unmatched_tokens(result)
+    return Ranking(keys, bool(unmatched), unmatched)
+
+
+def name_rank(text, orgs):
+    """{organization pk: 0 (a name is what was typed), 1 (a name starts with it) or 2}."""
+    typed = token_string(text)
+    names = {o.pk: [o.name] for o in orgs}
+    by_key = {o.translation_key: o.pk for o in orgs}
+    for key, name in Organization.objects.filter(translation_key__in=by_key, live=True).values_list(
+        "translation_key", "name"
+    ):
+        names[by_key[key]].append(name)
+    others = {pk: [] for pk in names}
+    for org_id, name in OrganizationName.objects.filter(organization_id__in=names).values_list(
+        "organization_id", "name"
+    ):
+        others[org_id].append(name)
+    ranks = {}
+    for pk, own in names.items():
+        folded = [token_string(n) for n in own]
+        if typed and (typed in folded or typed in {token_string(n) for n in others[pk]}):
+            ranks[pk] = 0
+        elif typed and any(f.startswith(typed + " ") for f in folded):
+            ranks[pk] = 1
+        else:
+            ranks[pk] = 2
+    return ranks
+
+
+def relevance_order(text, orgs, ranking):
+    """`orgs` (organizations with pk, name and translation_key) in relevance order."""
+    orgs = list(orgs)
+    ranks = name_rank(text, orgs)
+    position = {key: i for i, key in enumerate(ranking.keys)}
+    last = len(position)
+    return sorted(
+        orgs,
+        key=lambda o: (
+            ranks[o.pk],
+            position.get(str(o.translation_key), last),
+            token_string(o.name),
+            o.pk,
+        ),
+    )
