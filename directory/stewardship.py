@@ -21,7 +21,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Locale
 
-from .freshness import Freshness, freshness
+from .freshness import Freshness, freshness, with_service_dates
 from .models import Organization, OrganizationStatus, Service, ServiceStatus
 from .models.stewardship import VerificationLog
 
@@ -179,7 +179,7 @@ def reviewable_services():
 def entries_needing_review(today=None, *, organizations=None, services=None, states=ATTENTION):
     """[(entry, freshness)] for the entries in ``states``; the querysets default to everything
     reviewable."""
-    organizations = reviewable_organizations() if organizations is None else organizations
+    organizations = with_service_dates(reviewable_organizations() if organizations is None else organizations)
     services = reviewable_services() if services is None else services
     found = []
     for entry in [*organizations, *services]:

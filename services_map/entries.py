@@ -73,10 +73,19 @@ class Viewer:
 class StewardedRow:
     """The fields `directory.freshness` reads from a Service, without building 20,000 models."""
 
-    __slots__ = ("last_verified", "review_interval_days", "steward_id", "deputy_id", "steward", "deputy")
+    __slots__ = (
+        "last_verified",
+        "review_interval_days",
+        "steward_id",
+        "deputy_id",
+        "steward",
+        "deputy",
+        "first_published_at",
+    )
 
-    def __init__(self, last_verified, review_interval_days, steward_id, deputy_id, users):
+    def __init__(self, last_verified, review_interval_days, steward_id, deputy_id, users, published=None):
         self.last_verified = last_verified
+        self.first_published_at = published  # a never-verified entry's review clock starts here
         self.review_interval_days = review_interval_days
         self.steward_id = steward_id
         self.deputy_id = deputy_id
@@ -84,7 +93,12 @@ class StewardedRow:
         self.deputy = users.get(deputy_id)
 
 
-STEWARD_FIELDS = ("last_verified", "review_interval_days", "steward_id", "deputy_id")
+STEWARD_FIELDS = ("last_verified", "review_interval_days", "steward_id", "deputy_id", "first_published_at")
+
+
+def published_day(value):
+    """The local date of a first-published timestamp (None stays None)."""
+    return None if value is None else timezone.localdate(value)
 
 
 def load_users(rows, offset):
@@ -339,11 +353,13 @@ def _build_entries(services, viewer, today, phones, ordered):
     states = {}  # many entries share a steward, interval and date: compute each state once
     url_parts = _organization_url_parts(get_script_prefix())
     entries = []
-    for pk, name, status, org_id, last_verified, interval, steward_id, deputy_id in rows:
+    for pk, name, status, org_id, last_verified, interval, steward_id, deputy_id, published in rows:
         org_name, org_slug, _key = orgs[org_id]
         key = (last_verified, interval, steward_id, deputy_id)
+        if last_verified is None:
+            key += (published_day(published),)
         if key not in states:
-            states[key] = str(state_of(StewardedRow(*key, users), today))
+            states[key] = str(state_of(StewardedRow(*key[:4], users, *key[4:]), today))
         entry = MapEntry(
             pk=pk,
             name=name,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
-from ..freshness import Freshness, public_freshness, verified_days_ago
+from ..freshness import Freshness, last_verified_on, public_freshness, verified_days_ago
 from ..models import (
     Language,
     Location,
@@ -182,8 +182,9 @@ def _services(org, tier):
 
 @dataclass
 class VerificationStatus:
-    """What the public is told about how current an entry is (no staff names: an orphaned
-    entry reads as overdue)."""
+    """What the public is told about how current an entry is (its verification age; never staff
+    names or whether it has a steward). For an organization, the latest of its own and its
+    services' verifications (``directory.freshness``), so it never contradicts them."""
 
     state: str
     days: int | None
@@ -196,7 +197,7 @@ class VerificationStatus:
 
 def verification_status(entry):
     return VerificationStatus(
-        state=public_freshness(entry), days=verified_days_ago(entry), date=entry.last_verified
+        state=public_freshness(entry), days=verified_days_ago(entry), date=last_verified_on(entry)
     )
 
 

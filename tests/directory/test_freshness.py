@@ -60,11 +60,64 @@ def test_boundaries_follow_the_entry_interval_and_the_due_soon_setting(
     assert freshness(service, TODAY) == expected
 
 
+def published_days_before(entry, n):
+    """Date the entry's first publication `n` days before TODAY (its review clock's start)."""
+    when = timezone.make_aware(datetime.datetime.combine(days_before(n), datetime.time(12)))
+    type(entry).objects.filter(pk=entry.pk).update(first_published_at=when)
+    entry.first_published_at = when
+    return entry
+
+
 @pytest.mark.django_db
-def test_never_verified_is_overdue(make_org, steward):
-    org = make_org(steward=steward, last_verified=None)
-    assert freshness(org, TODAY) == Freshness.OVERDUE
+@pytest.mark.parametrize(
+    ("published_ago", "expected"),
+    [
+        (0, Freshness.UNVERIFIED),  # just published: "not yet verified", never "overdue"
+        (165, Freshness.UNVERIFIED),  # the day before its first review falls due
+        (166, Freshness.DUE),  # first review due (180 - 14)
+        (180, Freshness.DUE),  # last day of the first interval
+        (181, Freshness.OVERDUE),  # the first review was missed
+    ],
+)
+def test_never_verified_is_not_yet_verified_until_its_first_review_falls_due(
+    make_org, steward, published_ago, expected
+):
+    org = published_days_before(make_org(steward=steward, last_verified=None), published_ago)
+    assert freshness(org, TODAY) == expected
+    assert public_freshness(org, TODAY) == expected
     assert verified_days_ago(org, TODAY) is None
+
+
+@pytest.mark.django_db
+def test_never_published_entry_counts_from_its_creation(make_org, make_service, steward):
+    org = make_org(steward=steward)
+    service = make_service(org, steward=steward, live=False, first_published_at=None)
+    assert freshness(service) == Freshness.UNVERIFIED  # created today
+
+
+@pytest.mark.django_db
+def test_organization_is_as_current_as_its_most_current_service(make_org, make_service, steward):
+    org = published_days_before(make_org(steward=steward, last_verified=days_before(400)), 500)
+    service = make_service(org, steward=steward, last_verified=days_before(400))
+    assert freshness(org, TODAY) == Freshness.OVERDUE
+    # "Confirmed by call today" on the service reached the organization too.
+    service.last_verified = TODAY
+    service.save()
+    assert freshness(org, TODAY) == Freshness.FRESH
+    assert verified_days_ago(org, TODAY) == 0
+    # A draft (unpublished) service does not count.
+    service.live = False
+    service.save()
+    assert freshness(org, TODAY) == Freshness.OVERDUE
+
+
+@pytest.mark.django_db
+def test_organization_takes_the_best_state_even_with_a_shorter_interval(make_org, make_service, steward):
+    # Organization every 90 days, service every 365: both verified 100 days ago. The service is
+    # fresh, so the organization must not read "overdue" above it.
+    org = make_org(steward=steward, review_interval_days=90, last_verified=days_before(100))
+    make_service(org, steward=steward, review_interval_days=365, last_verified=days_before(100))
+    assert freshness(org, TODAY) == Freshness.FRESH
 
 
 @pytest.mark.django_db
@@ -80,7 +133,9 @@ def test_orphaned_when_no_active_steward_or_deputy(make_org, steward, deputy):
     deputy.is_active = False
     deputy.save()
     assert freshness(org, TODAY) == Freshness.ORPHANED  # both left
-    # The public is told "overdue", never that the staff left.
+    # The public is told the verification age (a fact), never that the staff left.
+    assert public_freshness(org, TODAY) == Freshness.FRESH
+    org.last_verified = days_before(400)
     assert public_freshness(org, TODAY) == Freshness.OVERDUE
 
 
@@ -118,9 +173,13 @@ def test_page_says_how_many_days_ago_it_was_verified(make_org, make_service, ste
     org = make_org(slug="checked", steward=steward, last_verified=today - datetime.timedelta(days=12))
     make_service(org, "Legal aid", steward=steward, last_verified=today - datetime.timedelta(days=1))
     make_service(org, "Counselling", steward=steward, last_verified=None)
+    make_service(org, "Outreach", steward=steward, last_verified=today - datetime.timedelta(days=20))
     html = public_page("checked")
-    assert "Last verified 12 days ago" in html
+    # The organization reads its latest verification, its own or a service's (the legal aid call).
+    organization_line = html.split('data-testid="last-verified"', 1)[1].split("</p>", 1)[0]
+    assert "Last verified 1 day ago" in organization_line
     assert "Last verified 1 day ago" in html  # the service, singular
+    assert "Last verified 20 days ago" in html
     assert "Not yet verified" in html  # the counselling service
     assert 'data-testid="overdue-notice"' not in html  # the organization itself is fresh
 
@@ -134,10 +193,46 @@ def test_overdue_organization_says_so(make_org, steward):
 
 
 @pytest.mark.django_db
-def test_orphaned_reads_as_overdue_without_naming_staff(make_org):
+def test_orphaned_entry_reads_its_verification_age_without_naming_staff(make_org):
     gone = User.objects.create_user("leaver", "leaver@example.org", "x", first_name="Sokha", is_active=False)
-    make_org(slug="orphan", steward=gone, last_verified=timezone.localdate())
+    org = make_org(slug="orphan", steward=gone, last_verified=timezone.localdate())
     html = public_page("orphan")
-    assert 'data-testid="overdue-notice"' in html
+    assert 'data-testid="overdue-notice"' not in html  # verified today: that is a fact
+    assert "Last verified today" in html
     assert "orphan" not in html.replace("/directory/orphan/", "").lower()
     assert "Sokha" not in html and "leaver" not in html
+    org.last_verified = timezone.localdate() - datetime.timedelta(days=400)
+    org.save()
+    assert 'data-testid="overdue-notice"' in public_page("orphan")
+
+
+@pytest.mark.django_db
+def test_just_published_entry_is_not_yet_verified_not_overdue(make_org, make_service, steward):
+    org = make_org(slug="new-entry", steward=steward, first_published_at=timezone.now())
+    make_service(org, "New counselling", steward=steward, first_published_at=timezone.now())
+    html = public_page("new-entry")
+    assert 'data-testid="overdue-notice"' not in html
+    assert "overdue" not in html.lower()
+    assert html.count("Not yet verified") >= 2  # the organization and its service
+
+
+@pytest.mark.django_db
+def test_service_confirmed_today_and_organization_banner_agree(make_org, make_service, steward):
+    from directory.models.stewardship import VerificationMethod, VerificationOutcome
+    from directory.stewardship import record_verification
+
+    long_ago = timezone.localdate() - datetime.timedelta(days=400)
+    org = make_org(slug="one-page", steward=steward, last_verified=long_ago)
+    service = make_service(org, "Hotline", steward=steward, last_verified=long_ago)
+    html = public_page("one-page")
+    assert 'data-testid="overdue-notice"' in html  # both overdue: consistent
+    record_verification(
+        service, user=steward, method=VerificationMethod.CALL, outcome=VerificationOutcome.CONFIRMED
+    )
+    html = public_page("one-page")
+    assert 'data-testid="overdue-notice"' not in html
+    assert "overdue" not in html.lower()
+    organization_line = html.split('data-testid="last-verified"', 1)[1].split("</p>", 1)[0]
+    assert "Last verified today" in organization_line
+    service_line = html.split('data-testid="service-verified"', 1)[1].split("</dd>", 1)[0]
+    assert "Last verified today" in service_line

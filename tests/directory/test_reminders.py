@@ -12,6 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from directory.models import ReviewReminder
 from directory.stewardship import record_verification
@@ -21,6 +22,12 @@ from portal.roles import coordinators_group_name
 # notice, is due from DUE_DAY (age 16) and overdue from OVERDUE_DAY (age 31).
 VERIFIED = datetime.date(2026, 1, 1)
 DUE_DAY = VERIFIED + datetime.timedelta(days=16)
+# Never verified, and published long enough ago that its first review is overdue.
+NEVER_VERIFIED = {
+    "last_verified": None,
+    "first_published_at": timezone.make_aware(datetime.datetime.combine(VERIFIED, datetime.time(9)))
+    - datetime.timedelta(days=800),
+}
 OVERDUE_DAY = VERIFIED + datetime.timedelta(days=31)
 
 
@@ -184,7 +191,7 @@ def test_a_steward_without_e_mail_falls_to_the_deputy(make_org, coordinators):
 
 @pytest.mark.django_db
 def test_no_coordinators_is_reported_not_crashed(make_org):
-    make_org("Nobody's", last_verified=None)
+    make_org("Nobody's", **NEVER_VERIFIED)
     output = run(DUE_DAY)
     assert sent_to() == []
     assert "need a coordinator" in output and "Coordinators" in output
@@ -194,7 +201,7 @@ def test_no_coordinators_is_reported_not_crashed(make_org):
 def test_one_digest_per_recipient(make_org, make_service, coordinators):
     stew = user("busy")
     first = make_org("Alpha Org", steward=stew, review_interval_days=30, last_verified=VERIFIED)
-    make_service(first, "Beta hotline", steward=stew, review_interval_days=30, last_verified=None)
+    make_service(first, "Beta hotline", steward=stew, review_interval_days=30, **NEVER_VERIFIED)
     run(DUE_DAY)
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -206,7 +213,7 @@ def test_one_digest_per_recipient(make_org, make_service, coordinators):
 
 @pytest.mark.django_db
 def test_demo_entries_are_left_out_unless_asked(make_org, coordinators):
-    make_org("Demo Org", is_demo=True, steward=user("demo-stew"), last_verified=None)
+    make_org("Demo Org", is_demo=True, steward=user("demo-stew"), **NEVER_VERIFIED)
     run(DUE_DAY)
     assert sent_to() == []
     run(DUE_DAY, "--include-demo")
@@ -246,8 +253,8 @@ def test_smtp_down_is_logged_not_recorded_and_retried(org, caplog):
 
 @pytest.mark.django_db
 def test_a_bounce_fails_only_that_recipient(make_org, coordinators):
-    make_org("Bouncing", steward=user("stew", "stew@bounce.example.org"), last_verified=None)
-    make_org("Fine", steward=user("fine"), last_verified=None)
+    make_org("Bouncing", steward=user("stew", "stew@bounce.example.org"), **NEVER_VERIFIED)
+    make_org("Fine", steward=user("fine"), **NEVER_VERIFIED)
     with override_settings(EMAIL_BACKEND="tests.directory.test_reminders.BouncingBackend"):
         output = run(DUE_DAY)
     assert sent_to() == ["fine@example.org"]

@@ -40,8 +40,15 @@ def entries(make_org, make_service, steward):
     due = make_org("Due Shelter Network", steward=steward, last_verified=ago(170), area_key="KH:02")
     overdue = make_org("Overdue Outreach", steward=steward, last_verified=ago(400), area_key="KH:12")
     orphaned = make_org("Orphaned Clinic", last_verified=ago(1), area_key="KH:02")
-    overdue_service = make_service(fresh, "Overdue hotline", steward=steward, last_verified=None)
-    fresh_service = make_service(due, "Fresh counselling", steward=steward, last_verified=ago(2))
+    overdue_service = make_service(
+        fresh,
+        "Overdue hotline",
+        steward=steward,
+        last_verified=None,  # never verified, and its first review was missed long ago
+        first_published_at=timezone.now() - datetime.timedelta(days=400),
+    )
+    # Under the fresh organization: a fresh service would make its organization fresh too.
+    fresh_service = make_service(fresh, "Fresh counselling", steward=steward, last_verified=ago(2))
     return {
         "fresh": fresh,
         "due": due,
