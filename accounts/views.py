@@ -69,7 +69,7 @@ def two_factor(request):
                 attempt.succeeded()
                 return redirect(next_url(request))
             attempt.failed()
-            error = attempt.locked_message() or _disabled_or_wrong(user, form.cleaned_data["code"])
+            error = _disabled_or_wrong(user, form.cleaned_data["code"])
             logger.info("Second factor refused for user %s", user.pk)
     return _page(
         request,
