@@ -7,9 +7,13 @@ and how to fix it.
 import re
 
 import phonenumbers
+import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from phonenumbers import shortnumberinfo
+
+from .short_codes import EXTRA_SHORT_CODES
 
 # Anything that looks like markup: a tag opening (also URL- or JS-escaped), an HTML entity
 # (numeric ones also without ";", as browsers read them), a script URL, an event-handler
@@ -75,6 +79,65 @@ def parse_phone(raw, region=None):
             code="invalid",
         )
     return number
+
+
+# Short codes are at most six digits; anything this short is never an ordinary subscriber number.
+SHORT_CODE_MAX_DIGITS = 6
+_SHORT_CODE_SHAPE = re.compile(r"^\d[\d\s.-]*$")
+
+
+def country_name(region):
+    """The country's common English name ("Laos", not "Lao People's Democratic Republic")."""
+    country = pycountry.countries.get(alpha_2=(region or "").upper())
+    if country is None:
+        return region
+    return getattr(country, "common_name", None) or country.name
+
+
+# Countries a directory phone is dialled in (the region's, Cambodia first), for short codes.
+PHONE_COUNTRIES = [
+    "KH", "TH", "VN", "LA", "MM", "MY", "CN", "HK", "TW", "ID", "PH", "SG", "BN", "JP", "KR", "SA", "QA",
+]  # fmt: skip
+PHONE_COUNTRY_CHOICES = [(code, country_name(code)) for code in PHONE_COUNTRIES]
+
+
+def is_known_short_code(digits, region):
+    """True when `digits` is a short number (hotline, emergency or helpline code) of `region`:
+    phonenumbers' short-number metadata, or the few national codes it lacks (see
+    directory/short_codes.py)."""
+    if digits in EXTRA_SHORT_CODES.get(region, ()):
+        return True
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return shortnumberinfo.is_valid_short_number_for_region(number, region)
+
+
+def normalise_phone(raw, region=None):
+    """(stored number, country) for a number typed by an editor.
+
+    Short codes (1288, 117) are stored as their digits with the country they are dialled in;
+    every other number as E.164, with the country it belongs to. Raises ValidationError with a
+    message naming the country when a short code is not one of that country's."""
+    region = (region or getattr(settings, "DIRECTORY_DEFAULT_REGION", "KH")).upper()
+    text = (raw or "").strip()
+    digits = re.sub(r"[\s.-]", "", text)
+    if _SHORT_CODE_SHAPE.match(text) and len(digits) <= SHORT_CODE_MAX_DIGITS:
+        if is_known_short_code(digits, region):
+            return digits, region
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a hotline or emergency short code known for %(country)s, and it has "
+                "too few digits for a full number. Check the number, or choose the country it is "
+                "dialled in."
+            ),
+            params={"value": text, "country": country_name(region)},
+            code="short_code",
+        )
+    number = parse_phone(text, region)
+    canonical = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return canonical, phonenumbers.region_code_for_number(number) or region
 
 
 def to_e164(raw, region=None):

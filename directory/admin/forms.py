@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.models import Locale
 
+from .. import eligibility
 from ..models import Area, AreaKind, Location, Organization, ServiceAtLocation
 from .stewardship import clean_stewardship, limit_steward_choices
 
@@ -57,6 +58,9 @@ class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in eligibility.FIELDS:  # three choices, "not stated" first and by default
+            if name in self.fields:
+                self.fields[name].widget = forms.RadioSelect(choices=eligibility.FORM_CHOICES)
         formset = self.formsets.get("service_at_locations")
         if formset is None:
             return

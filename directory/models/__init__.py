@@ -40,8 +40,10 @@ from .stewardship import (
     VerificationOutcome,
 )
 from .taxonomy import Language, TaxonomyTerm
+from .unmapped_eligibility import UnmappedEligibility
 
 __all__ = [
+    "UnmappedEligibility",
     "ReminderLevel",
     "ReviewReminder",
     "SuggestionStatus",

@@ -1,13 +1,21 @@
 """Phones and contacts (HSDS phone, contact). Each carries its own visibility tier."""
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumbers import shortnumberinfo
 from wagtail.models import Orderable
 
-from ..validators import parse_phone, validate_plain_text
+from ..validators import (
+    PHONE_COUNTRY_CHOICES,
+    country_name,
+    normalise_phone,
+    parse_phone,
+    validate_plain_text,
+)
 from .choices import Channel, Visibility
 
 _language_codes = RegexValidator(
@@ -17,7 +25,8 @@ _language_codes = RegexValidator(
 
 
 class PhoneBase(Orderable):
-    """A phone number or messaging channel. Stored in E.164, shown in national format.
+    """A phone number or messaging channel. Stored in E.164, shown in national format; a
+    hotline short code (1288, 117) is stored as its digits with the country it is dialled in.
 
     An empty number is allowed: the channel is known but the number has not been verified
     yet, and the page says so instead of printing a guess.
@@ -26,7 +35,19 @@ class PhoneBase(Orderable):
     number = models.CharField(
         max_length=20,
         blank=True,
-        help_text=_("Type it as you would dial it; it is stored in international (E.164) form."),
+        help_text=_(
+            "Type it as you would dial it; it is stored in international (E.164) form. "
+            "Hotline short codes such as 1288 are kept as they are dialled."
+        ),
+    )
+    country = models.CharField(
+        _("country dialled in"),
+        max_length=2,
+        blank=True,
+        choices=PHONE_COUNTRY_CHOICES,
+        help_text=_(
+            "Where the number is dialled. Short codes work only in their country; empty means Cambodia."
+        ),
     )
     extension = models.CharField(max_length=10, blank=True, validators=[RegexValidator(r"^\d*$")])
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.VOICE)
@@ -35,6 +56,13 @@ class PhoneBase(Orderable):
     )
     languages = models.CharField(
         max_length=60, blank=True, validators=[_language_codes], help_text=_("Languages answered in: km, en")
+    )
+    hours = models.CharField(
+        _("hours answered"),
+        max_length=100,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("e.g. 24 hours, every day; Mon–Fri 7:30–17:00"),
     )
     visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
     verified_on = models.DateField(
@@ -51,10 +79,23 @@ class PhoneBase(Orderable):
         super().clean()
         if self.number:
             try:
-                parsed = parse_phone(self.number)
+                self.number, self.country = normalise_phone(self.number, self.country)
             except ValidationError as exc:
                 raise ValidationError({"number": exc.messages})
-            self.number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    @property
+    def is_short_code(self):
+        """Stored as its digits (no +): a short code, dialled only in `country`."""
+        return bool(self.number) and not self.number.startswith("+")
+
+    @property
+    def short_code_note(self):
+        if not self.is_short_code:
+            return ""
+        region = self.country or settings.DIRECTORY_DEFAULT_REGION
+        if shortnumberinfo.is_emergency_number(self.number, region):
+            return _("emergency number, dial in %(country)s") % {"country": country_name(region)}
+        return _("short code, dial in %(country)s") % {"country": country_name(region)}
 
     def _parsed(self):
         try:
@@ -67,6 +108,8 @@ class PhoneBase(Orderable):
         """National format for local numbers, international for numbers abroad."""
         if not self.number:
             return ""
+        if self.is_short_code:
+            return self.number
         parsed = self._parsed()
         if parsed is None:
             return self.number

@@ -17,6 +17,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from ..eligibility import TRAFFICKING_FIELDS, Summary
 from ..publish_guard import PlainTextPublishMixin
 from ..validators import validate_plain_text
 from .choices import AcceptingReferrals, ServiceStatus, Visibility, Weekday
@@ -59,19 +60,30 @@ class Service(
     eligibility_description = models.TextField(blank=True, validators=[validate_plain_text])
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    serves_women = models.BooleanField(_("serves women and girls"), default=True)
+    # Each is yes / no / not stated (None): see directory/eligibility.py.
+    serves_women = models.BooleanField(_("serves women and girls"), null=True, blank=True, default=None)
     serves_men = models.BooleanField(
-        _("serves men and boys (male survivors)"), default=True, help_text=_("Accepts male survivors.")
+        _("serves men and boys (male survivors)"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Accepts male survivors."),
     )
-    serves_children = models.BooleanField(_("serves children (under 18)"), default=True)
-    serves_adults = models.BooleanField(_("serves adults"), default=True)
+    serves_children = models.BooleanField(
+        _("serves children (under 18)"), null=True, blank=True, default=None
+    )
+    serves_adults = models.BooleanField(_("serves adults"), null=True, blank=True, default=None)
     trafficking_labour = models.BooleanField(
-        _("labour trafficking (incl. fishing, domestic work)"), default=False
+        _("labour trafficking (incl. fishing, domestic work)"), null=True, blank=True, default=None
     )
-    trafficking_sexual = models.BooleanField(_("sexual exploitation"), default=False)
-    trafficking_marriage = models.BooleanField(_("forced or brokered marriage"), default=False)
-    trafficking_begging = models.BooleanField(_("child begging"), default=False)
-    serves_migrants = models.BooleanField(_("serves migrant workers and deportees"), default=False)
+    trafficking_sexual = models.BooleanField(_("sexual exploitation"), null=True, blank=True, default=None)
+    trafficking_marriage = models.BooleanField(
+        _("forced or brokered marriage"), null=True, blank=True, default=None
+    )
+    trafficking_begging = models.BooleanField(_("child begging"), null=True, blank=True, default=None)
+    serves_migrants = models.BooleanField(
+        _("serves migrant workers and deportees"), null=True, blank=True, default=None
+    )
 
     # Capacity: only meaningful with its date.
     accepting_referrals = models.CharField(
@@ -127,7 +139,7 @@ class Service(
             errors["capacity_as_of"] = _("Capacity needs the date it was true.")
         if self.capacity_as_of and self.capacity_as_of > timezone.localdate():
             errors["capacity_as_of"] = _("This date is in the future.")
-        if not (self.serves_women or self.serves_men):
+        if self.serves_women is False and self.serves_men is False:
             errors["serves_men"] = _("A service serves women, men or both.")
         if errors:
             raise ValidationError(errors)
@@ -141,12 +153,14 @@ class Service(
 
     @property
     def trafficking_types(self):
-        labels = []
-        fields = ("trafficking_labour", "trafficking_sexual", "trafficking_marriage", "trafficking_begging")
-        for field in fields:
-            if getattr(self, field):
-                labels.append(self._meta.get_field(field).verbose_name)
-        return labels
+        """Exploitation types the record says "yes" to (never the unstated ones)."""
+        return [self._meta.get_field(f).verbose_name for f in TRAFFICKING_FIELDS if getattr(self, f) is True]
+
+    @property
+    def eligibility(self):
+        """Yes / no / not stated, in words (directory/eligibility.py)."""
+        nationalities = [link.country.name for link in self.nationalities.all()] if self.pk else []
+        return Summary(self, nationalities)
 
 
 class ServiceTerm(Orderable):

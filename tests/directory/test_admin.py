@@ -740,9 +740,9 @@ def test_create_service_with_choosers_and_inlines(admin_client, org_with_locatio
         org,
         minimum_age=12,
         maximum_age=24,
-        serves_men=True,
-        trafficking_labour=True,
-        serves_migrants=True,
+        serves_men="True",  # eligibility radios post "True" / "False" / "" (not stated)
+        trafficking_labour="True",
+        serves_migrants="True",
         accepting_referrals="yes",
         beds_total=10,
         beds_available=3,
@@ -767,6 +767,8 @@ def test_create_service_with_choosers_and_inlines(admin_client, org_with_locatio
     assert [link.language.code for link in service.language_links.all()] == ["km"]
     assert [n.country.key for n in service.nationalities.all()] == ["KH"]
     assert service.schedules.count() == 2
+    assert (service.serves_men, service.trafficking_labour, service.serves_migrants) == (True, True, True)
+    assert service.serves_women is None and service.serves_children is None  # left at "not stated"
     assert service.phones.get().number == "+85523212345"
     assert service.service_at_locations.get().location == location
 
@@ -797,7 +799,7 @@ INVALID_SERVICE_INPUT = [
     ),
     pytest.param({"beds_total": 5}, [], "capacity_as_of", "date", id="capacity-without-date"),
     pytest.param(
-        {"serves_women": False, "serves_men": False}, [], "serves_men", "women, men", id="serves-nobody"
+        {"serves_women": "False", "serves_men": "False"}, [], "serves_men", "women, men", id="serves-nobody"
     ),
     pytest.param({"url": "htp:/bad"}, [], "url", "valid URL", id="url"),
     pytest.param({"email": "nobody"}, [], "email", "valid email", id="email"),

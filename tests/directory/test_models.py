@@ -55,7 +55,7 @@ def test_phone_is_normalised_to_e164(typed, stored):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("123", "wrong number of digits"),
+        ("123", "not a hotline or emergency short code known for Cambodia"),
         ("abc", "contains letters"),
         ("+855 12", "wrong number of digits"),
         ("12ab34", "contains letters"),
