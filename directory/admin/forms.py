@@ -6,14 +6,14 @@ database constraint would otherwise turn into a server error) and filter choices
 """
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.forms.choosers import BaseFilterForm, LocaleFilterMixin
 from wagtail.models import Locale
 
 from .. import eligibility
-from ..models import Area, AreaKind, Location, Organization, ServiceAtLocation
+from ..models import Area, AreaKind, Location, Organization, OrganizationName, ServiceAtLocation
 from .stewardship import clean_stewardship, limit_steward_choices
 
 
@@ -181,3 +181,32 @@ class LanguageChooserFilterForm(_TextChooserFilterForm):
 
     def text_q(self, query):
         return Q(name_en__icontains=query) | Q(name_native__icontains=query) | Q(code__iexact=query)
+
+
+class OrganizationChooserFilterForm(LocaleFilterMixin, _TextChooserFilterForm):
+    """Organizations by name, address slug or any other name (acronym, alias, former name), with
+    database lookups: the admin's search index does not hold the directory. Plus Wagtail's
+    language filter (English and Khmer copies are separate rows)."""
+
+    placeholder = _("Name, acronym or former name")
+
+    def text_q(self, query):
+        other_names = OrganizationName.objects.filter(organization=OuterRef("pk"), name__icontains=query)
+        return Q(name__icontains=query) | Q(slug__icontains=query) | Exists(other_names)
+
+
+class ServiceChooserFilterForm(LocaleFilterMixin, _TextChooserFilterForm):
+    """Services by their name or their organization's names: "AFESIP shelter" finds it."""
+
+    placeholder = _("Service or organization name")
+
+    def text_q(self, query):
+        condition = Q()
+        for word in query.split():
+            other_names = OrganizationName.objects.filter(
+                organization=OuterRef("organization"), name__icontains=word
+            )
+            condition &= (
+                Q(name__icontains=word) | Q(organization__name__icontains=word) | Exists(other_names)
+            )
+        return condition

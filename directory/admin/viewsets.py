@@ -27,7 +27,13 @@ from ..models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from .forms import AreaChooserFilterForm, LanguageChooserFilterForm, TermChooserFilterForm
+from .forms import (
+    AreaChooserFilterForm,
+    LanguageChooserFilterForm,
+    OrganizationChooserFilterForm,
+    ServiceChooserFilterForm,
+    TermChooserFilterForm,
+)
 from .panels import (
     area_panels,
     language_panels,
@@ -45,6 +51,17 @@ def _countries(request=None):
 
 def _cambodian_provinces(request=None):
     return Area.objects.provinces().filter(country__key="KH").order_by("name_en")
+
+
+def chooser_viewset_with(filter_form):
+    """A snippet chooser whose search box is `filter_form` (matches codes and both languages)."""
+    choose = type("ChooseView", (ChooseView,), {"filter_form_class": filter_form})
+    results = type("ChooseResultsView", (ChooseResultsView,), {"filter_form_class": filter_form})
+    return type(
+        "ChooserViewSet",
+        (SnippetChooserViewSet,),
+        {"choose_view_class": choose, "choose_results_view_class": results},
+    )
 
 
 # --- Organizations -------------------------------------------------------------------------
@@ -115,6 +132,7 @@ class OrganizationViewSet(SnippetViewSet):
     ordering = ["name"]
     inspect_view_enabled = True
     edit_handler = organization_edit_handler
+    chooser_viewset_class = chooser_viewset_with(OrganizationChooserFilterForm)
 
     def get_queryset(self, request):
         return Organization.objects.select_related("country", "area", "locale")
@@ -192,6 +210,7 @@ class ServiceViewSet(SnippetViewSet):
     ordering = ["organization__name", "name"]
     inspect_view_enabled = True
     edit_handler = service_edit_handler
+    chooser_viewset_class = chooser_viewset_with(ServiceChooserFilterForm)
 
     def get_queryset(self, request):
         return Service.objects.select_related("organization", "locale")
@@ -273,17 +292,6 @@ class AreaViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Area.objects.select_related("country", "province")
-
-
-def chooser_viewset_with(filter_form):
-    """A snippet chooser whose search box is `filter_form` (matches codes and both languages)."""
-    choose = type("ChooseView", (ChooseView,), {"filter_form_class": filter_form})
-    results = type("ChooseResultsView", (ChooseResultsView,), {"filter_form_class": filter_form})
-    return type(
-        "ChooserViewSet",
-        (SnippetChooserViewSet,),
-        {"choose_view_class": choose, "choose_results_view_class": results},
-    )
 
 
 class TaxonomyTermViewSet(SnippetViewSet):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -19,6 +20,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from directory.admin.widgets import area_chooser, snippet_chooser
 from directory.publish_guard import PlainTextPublishMixin
 from directory.validators import validate_plain_text
 
@@ -146,11 +148,14 @@ class LibraryDocumentPage(PlainTextPublishMixin, RoutablePageMixin, Page):
         FieldRowPanel([FieldPanel("year"), FieldPanel("date")], heading=_("Date")),
         FieldPanel("source_url"),
     ]
+    # Countries, provinces, organizations and services are lists of hundreds: chosen in Wagtail's
+    # searchable snippet chooser (directory/admin/widgets.py), not a select box.
     metadata_panels = [
-        FieldPanel("countries"),
-        FieldPanel("provinces"),
-        FieldPanel("languages"),
-        FieldPanel("topics"),
+        FieldPanel("countries", widget=area_chooser("country", _("Add country"))),
+        FieldPanel("provinces", widget=area_chooser("province", _("Add province or state"))),
+        FieldPanel("languages", widget=CheckboxSelectMultiple),  # a short list: all in view
+        # Free tags with Wagtail's autocomplete of the topics already used.
+        FieldPanel("topics", heading=_("Topics")),
         MultiFieldPanel([FieldPanel("legal_status"), FieldPanel("superseded_by")], heading=_("Legal status")),
     ]
     file_panels = [
@@ -166,8 +171,8 @@ class LibraryDocumentPage(PlainTextPublishMixin, RoutablePageMixin, Page):
         ),
     ]
     relation_panels = [
-        FieldPanel("related_organizations"),
-        FieldPanel("related_services"),
+        FieldPanel("related_organizations", widget=snippet_chooser("Organization", _("Add organization"))),
+        FieldPanel("related_services", widget=snippet_chooser("Service", _("Add service"))),
         InlinePanel("relations", label=_("Related library items")),
     ]
     access_panels = [FieldPanel("access_level"), FieldPanel("is_demo"), FieldPanel("editor_notes")]
