@@ -1,22 +1,27 @@
-"""Coverage: which service families each province (and each destination country) has.
+"""Coverage: which service families each province (and each destination country) has, told
+apart by services *based* there and services that only *reach* it.
 
 Counted: *active* services: published (live), status "active", of a published organization
 that has not closed, merged, been renamed or gone inactive (status "unknown" still counts),
 in the default content locale (translations are the same service, counted once).
 
-A service counts in every province it reaches:
+Where a service is, and whom it serves (``service_places``: the one place this rule lives):
 
-* its service areas (HSDS service_area): a district or commune counts in its province, a
-  province in itself, a whole country (a national hotline) in every province of it;
-* without service areas, the areas of its locations (where it is offered, else its
-  organization's locations), each taken as the public is shown it, area only
-  (`directory.visibility.area_shown`: district or province, never a commune), so a count
-  never rests on a place finer than every viewer may see;
-* without either, its organization's own area.
+* **based** in the provinces (and countries) of its locations: where it is offered, else its
+  organization's locations, each taken as the public is shown it, area only
+  (`directory.visibility.area_shown`: district or province, never a commune), so a count never
+  rests on a place finer than every viewer may see; without any location, its organization's
+  own area (the office the organization is filed under);
+* **reaches** the provinces of its service areas (HSDS service_area: a district or commune
+  counts in its province, a province in itself, a whole country, i.e. a national hotline, in
+  every province of it) where it is not based. A nationwide hotline is therefore "reaching" in
+  every province and "based" only where its office is.
 
-Abroad, a service counts in each country it reaches the same way. A cell is *verified* when
-at least one of its services is fresh or due for review (`directory.freshness`), *stale*
-when all its services are overdue or orphaned, and *none* when it has no active service.
+Abroad, a service counts in each country the same way. Each cell counts the verified (fresh or
+due for review, `directory.freshness`) and the unverified (never verified, overdue or, for staff,
+orphaned) services of each kind. A cell is *ok* when a verified service is based there,
+*reached* when only verified services from elsewhere reach it, *stale* when its services are
+all unverified, and *none* when it has no active service.
 """
 
 from collections import defaultdict, namedtuple
@@ -26,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from directory.freshness import Freshness, freshness
+from directory.freshness import Freshness, age_freshness, freshness
 from directory.models import (
     Area,
     AreaKind,
@@ -41,7 +46,7 @@ from directory.models import (
 )
 from directory.visibility import area_shown
 
-from .entries import STEWARD_FIELDS, StewardedRow, entry_url, load_users
+from .entries import STEWARD_FIELDS, StewardedRow, entry_url, load_users, published_day
 
 HOME_COUNTRY = "KH"
 # Abroad, the services that get a Cambodian home: consular help and return (repatriation).
@@ -73,13 +78,38 @@ def active_services():
 
 @dataclass
 class Cell:
-    verified: int = 0
-    stale: int = 0
+    based_verified: int = 0
+    based_stale: int = 0
+    reaching_verified: int = 0
+    reaching_stale: int = 0
+
+    def add(self, item, area_id):
+        kind = "based" if area_id in item.based else "reaching"
+        state = "verified" if item.is_verified else "stale"
+        setattr(self, f"{kind}_{state}", getattr(self, f"{kind}_{state}") + 1)
+
+    @property
+    def verified(self):
+        return self.based_verified + self.reaching_verified
+
+    @property
+    def stale(self):
+        return self.based_stale + self.reaching_stale
+
+    @property
+    def based(self):
+        return self.based_verified + self.based_stale
+
+    @property
+    def reaching(self):
+        return self.reaching_verified + self.reaching_stale
 
     @property
     def state(self):
-        if self.verified:
+        if self.based_verified:
             return "ok"
+        if self.reaching_verified:
+            return "reached"
         return "stale" if self.stale else "none"
 
     @property
@@ -92,8 +122,10 @@ class Cell:
         if self.state == "none":
             return _("none")
         if self.state == "stale":
-            return _("%(n)s stale") % {"n": self.stale}
-        return str(self.verified)
+            return _("%(n)s not verified") % {"n": self.stale}
+        if self.state == "reached":
+            return _("%(n)s reach here") % {"n": self.reaching_verified}
+        return _("%(n)s based here") % {"n": self.based_verified}
 
 
 @dataclass
@@ -107,7 +139,8 @@ class ServiceItem:
     days: int | None
     last_verified: object
     nationwide: bool = False
-    areas: set = field(default_factory=set)
+    areas: set = field(default_factory=set)  # province and country ids it is based in or reaches
+    based: set = field(default_factory=set)  # those it is based in (a location there)
 
     @property
     def url(self):
@@ -116,6 +149,9 @@ class ServiceItem:
     @property
     def is_verified(self):
         return self.freshness in VERIFIED
+
+    def is_based_in(self, area_id):
+        return area_id in self.based
 
 
 def top_families():
@@ -154,20 +190,23 @@ class Coverage:
             if top not in families[service_id]:
                 families[service_id].append(top)
 
-        reach, nationwide = self._reach(services, rows)
+        places = service_places(services)
         home_provinces = {p.pk for p in self.provinces}
         home = Area.objects.get(key=HOME_COUNTRY).pk if self.provinces else None
         self.items = []
         self.by_area = defaultdict(list)  # province or country id -> [ServiceItem]
-        states = {}  # entries sharing steward, interval and date share their state
-        for pk, name, _org_id, org_name, org_slug, last_verified, interval, steward, deputy in rows:
+        states = {}  # entries sharing steward, interval and dates share their state
+        state_of = freshness if self.staff else age_freshness  # the public never reads "orphaned"
+        for pk, name, _org_id, org_name, org_slug, *stewarding in rows:
+            last_verified, interval, steward, deputy, published = stewarding
             key = (last_verified, interval, steward, deputy)
+            if last_verified is None:
+                key += (published_day(published),)
             if key not in states:
-                state = freshness(StewardedRow(*key, users), self.today)
-                states[key] = str(state if self.staff else public_freshness_of(state))
-            areas = reach.get(pk, set())
-            national = nationwide.get(pk, ())
-            if home in national:
+                states[key] = str(state_of(StewardedRow(*key[:4], users, *key[4:]), self.today))
+            place = places.get(pk, Places())
+            areas = place.based | place.served
+            if home in place.nationwide:
                 areas = areas | home_provinces
             item = ServiceItem(
                 pk=pk,
@@ -178,77 +217,13 @@ class Coverage:
                 freshness=states[key],
                 days=None if last_verified is None else (self.today - last_verified).days,
                 last_verified=last_verified,
-                nationwide=bool(national),
+                nationwide=bool(place.nationwide),
                 areas=areas,
+                based=place.based,
             )
             self.items.append(item)
             for area_id in areas:
                 self.by_area[area_id].append(item)
-
-    def _reach(self, services, rows):
-        """({service id: province and country ids}, {service id: countries served nationwide})."""
-        reach = defaultdict(set)
-        nationwide = {}
-
-        def add(service_id, kind, area_id, province_id, country_id):
-            areas = reach[service_id]
-            if country_id:
-                areas.add(country_id)
-            if kind == AreaKind.COUNTRY:
-                nationwide.setdefault(service_id, set()).add(area_id)
-            elif province_id:
-                areas.add(province_id)
-
-        area_fields = ("area__kind", "area_id", "area__province_id", "area__country_id")
-        for service_id, *area in ServiceArea.objects.filter(service__in=services.values("pk")).values_list(
-            "service_id", *area_fields
-        ):
-            add(service_id, *area)
-        # Services without service areas: where they are offered.
-        rest = {r[0] for r in rows} - set(reach)
-        if rest:
-            at = defaultdict(set)
-            for service_id, location_id in ServiceAtLocation.objects.filter(service_id__in=rest).values_list(
-                "service_id", "location_id"
-            ):
-                at[service_id].add(location_id)
-            org_of = {r[0]: r[2] for r in rows if r[0] in rest}
-            by_org = defaultdict(list)
-            location_areas = {}
-            location_rows = Location.objects.filter(organization_id__in=set(org_of.values())).values_list(
-                "pk", "organization_id", "area__kind", "area_id", "area__parent_id", *area_fields[2:]
-            )
-            for location_id, org_id, *area in location_rows:
-                by_org[org_id].append(location_id)
-                shown = area_shown(AreaRef(*area), False, _district_of)
-                location_areas[location_id] = (shown.kind, shown.pk, shown.province_id, shown.country_id)
-            for service_id in rest:
-                for location_id in at.get(service_id) or by_org.get(org_of[service_id], []):
-                    if location_id in location_areas:
-                        kind, *rest_of_area = location_areas[location_id]
-                        # A location filed under a whole country is not a nationwide service.
-                        add(service_id, None if kind == AreaKind.COUNTRY else kind, *rest_of_area)
-        # Still nothing: the organization's own area (or at least its country).
-        rest = {r[0] for r in rows} - set(reach)
-        if rest:
-            org_area = {
-                pk: (kind, area_id, province_id, country_id or org_country)
-                for pk, kind, area_id, province_id, country_id, org_country in services.filter(
-                    pk__in=rest
-                ).values_list(
-                    "pk",
-                    "organization__area__kind",
-                    "organization__area_id",
-                    "organization__area__province_id",
-                    "organization__area__country_id",
-                    "organization__country_id",
-                )
-            }
-            for service_id, (kind, area_id, province_id, country_id) in org_area.items():
-                if kind == AreaKind.COUNTRY:
-                    kind = None  # an organization "in Cambodia" is not a nationwide service
-                add(service_id, kind, area_id, province_id, country_id)
-        return reach, nationwide
 
     # -- tables -------------------------------------------------------------------------------
     def cells(self, area_id, family_codes):
@@ -256,11 +231,13 @@ class Coverage:
         for item in self.by_area.get(area_id, ()):
             for code in item.families:
                 if code in cells:
-                    if item.is_verified:
-                        cells[code].verified += 1
-                    else:
-                        cells[code].stale += 1
+                    cells[code].add(item, area_id)
         return [cells[code] for code in family_codes]
+
+    @property
+    def has_verified(self):
+        """Whether any counted service is verified at all (else the page says so in words)."""
+        return any(item.is_verified for item in self.items)
 
     def province_rows(self):
         codes = [f.code for f in self.families]
@@ -289,11 +266,83 @@ class Coverage:
         family_codes = [code for code in family_codes if code in self.family_by_code]
         for code, cell in zip(family_codes, self.cells(area.pk, family_codes), strict=True):
             family_items = [i for i in items if code in i.families]
-            family_items.sort(key=lambda i: (not i.is_verified, i.days is None, i.days or 0, i.name.lower()))
+            # Based here before reaching here, verified first, most recently verified first.
+            family_items.sort(
+                key=lambda i: (
+                    not i.is_based_in(area.pk),
+                    not i.is_verified,
+                    i.days is None,
+                    i.days or 0,
+                    i.name.lower(),
+                )
+            )
             report.append((self.family_by_code[code], cell, family_items))
         return report
 
 
-def public_freshness_of(state):
-    """What the public reads (orphaned shows as overdue), from an already computed state."""
-    return Freshness.OVERDUE if state == Freshness.ORPHANED else state
+@dataclass
+class Places:
+    """Where one service is based and whom it serves (province and country ids)."""
+
+    based: set = field(default_factory=set)
+    served: set = field(default_factory=set)
+    nationwide: set = field(default_factory=set)  # countries served as a whole
+
+
+def service_places(services):
+    """{service id: Places} for a queryset of services: the one rule for "based in" and "reaches"
+    (see the module docstring). Service areas say whom it serves; locations (else the
+    organization's locations, else its area) say where it is based."""
+    places = defaultdict(Places)
+
+    def add(target, kind, area_id, province_id, country_id, service_id):
+        place = places[service_id]
+        into = place.based if target == "based" else place.served
+        if country_id:
+            into.add(country_id)
+        if kind == AreaKind.COUNTRY:
+            if target == "served":
+                place.nationwide.add(area_id)  # a location filed under a country is not nationwide
+        elif province_id:
+            into.add(province_id)
+
+    area_fields = ("area__kind", "area_id", "area__province_id", "area__country_id")
+    for service_id, *area in ServiceArea.objects.filter(service__in=services.values("pk")).values_list(
+        "service_id", *area_fields
+    ):
+        add("served", *area, service_id)
+
+    org_of = dict(services.order_by().values_list("pk", "organization_id"))
+    at = defaultdict(set)
+    for service_id, location_id in ServiceAtLocation.objects.filter(service_id__in=org_of).values_list(
+        "service_id", "location_id"
+    ):
+        at[service_id].add(location_id)
+    by_org, location_areas = defaultdict(list), {}
+    for location_id, org_id, *area in Location.objects.filter(
+        organization_id__in=set(org_of.values())
+    ).values_list("pk", "organization_id", "area__kind", "area_id", "area__parent_id", *area_fields[2:]):
+        by_org[org_id].append(location_id)
+        shown = area_shown(AreaRef(*area), False, _district_of)
+        location_areas[location_id] = (shown.kind, shown.pk, shown.province_id, shown.country_id)
+    unplaced = set()
+    for service_id, org_id in org_of.items():
+        location_ids = [i for i in at.get(service_id, ()) if i in location_areas] or by_org.get(org_id, [])
+        for location_id in location_ids:
+            add("based", *location_areas[location_id], service_id)
+        if not location_ids:
+            unplaced.add(service_id)
+    # No location at all: based where its organization is filed (or at least in its country).
+    if unplaced:
+        for service_id, kind, area_id, province_id, country_id, org_country in services.filter(
+            pk__in=unplaced
+        ).values_list(
+            "pk",
+            "organization__area__kind",
+            "organization__area_id",
+            "organization__area__province_id",
+            "organization__area__country_id",
+            "organization__country_id",
+        ):
+            add("based", kind, area_id, province_id, country_id or org_country, service_id)
+    return dict(places)

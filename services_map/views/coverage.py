@@ -31,6 +31,7 @@ def _tables():
             "rows": coverage.province_rows(),
             "destination_families": coverage.destination_families(),
             "country_rows": coverage.country_rows(),
+            "has_verified": coverage.has_verified,
         }
 
     return map_cache.remember(map_cache.key_for("coverage-tables", "all", ()), build)
@@ -49,7 +50,9 @@ def area_report(area, codes, staff):
 @require_GET
 def coverage_index(request):
     context = dict(_tables())
-    context["gaps"] = sum(1 for _province, cells in context["rows"] for cell in cells if cell.state != "ok")
+    states = [cell.state for _province, cells in context["rows"] for cell in cells]
+    context["gaps"] = sum(1 for state in states if state in ("none", "stale"))
+    context["reached"] = states.count("reached")
     return render(request, "services_map/coverage.html", context)
 
 
@@ -60,11 +63,24 @@ HXL_HEADER = [
     ("Province code", "#adm1+code"),
     ("Service family code", "#sector+code"),
     ("Service family", "#sector+name"),
-    ("Active verified services", "#indicator+num+services+verified"),
-    ("Active stale services", "#indicator+num+services+stale"),
+    # Based here: a location in the province; reaching: serves it from elsewhere (a national
+    # hotline reaches every province and is based only where its office is).
+    ("Verified services based here", "#indicator+num+services+based+verified"),
+    ("Unverified services based here", "#indicator+num+services+based+unverified"),
+    ("Verified services reaching here from elsewhere", "#indicator+num+services+reaching+verified"),
+    ("Unverified services reaching here from elsewhere", "#indicator+num+services+reaching+unverified"),
     ("Coverage", "#status+coverage"),
 ]
-STATE_WORDS = {"ok": "verified", "stale": "stale only", "none": "none"}
+STATE_WORDS = {
+    "ok": "verified service based here",
+    "reached": "reached from elsewhere only",
+    "stale": "not verified",
+    "none": "none",
+}
+
+
+def _counts(cell):
+    return (cell.based_verified, cell.based_stale, cell.reaching_verified, cell.reaching_stale)
 
 
 def _cell_text(value):
@@ -102,8 +118,7 @@ def coverage_csv(request):
                     pcode(province),
                     family.code,
                     family.name_en,
-                    cell.verified,
-                    cell.stale,
+                    *_counts(cell),
                     STATE_WORDS[cell.state],
                 )
             )
@@ -118,8 +133,7 @@ def coverage_csv(request):
                     "",
                     family.code,
                     family.name_en,
-                    cell.verified,
-                    cell.stale,
+                    *_counts(cell),
                     STATE_WORDS[cell.state],
                 )
             )
@@ -146,6 +160,8 @@ def coverage_area(request, slug):
         families = [by_code[code] for code in DESTINATION_FAMILIES if code in by_code]
     report = area_report(area, [f.code for f in families], Viewer(request.user).is_staff)
     context = {
+        "has_verified": any(cell.verified for _family, cell, _items in report),
+        "reached_only": [family for family, cell, _items in report if cell.state == "reached"],
         "area": area,
         "is_province": is_province,
         "area_param": area_param,

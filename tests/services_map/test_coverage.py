@@ -13,17 +13,28 @@ from .conftest import add_location
 pytestmark = pytest.mark.django_db
 
 
-def cell(html, province_slug, family_code):
-    """(state, verified, stale) of one cell of the province table."""
-    row = re.search(rf'<tr data-province="{province_slug}">(.*?)</tr>', html, re.S).group(1)
-    cells = re.findall(
-        r'<td class="cell (\w+)" data-state="\w+" data-verified="(\d+)" data-stale="(\d+)">', row
-    )
-    codes = list(
+def family_codes():
+    return list(
         TaxonomyTerm.objects.filter(parent__isnull=True).order_by("pk").values_list("code", flat=True)
     )
-    state, verified, stale = cells[codes.index(family_code)]
-    return state, int(verified), int(stale)
+
+
+def cell(html, province_slug, family_code):
+    """(state, verified, not verified) of one cell of the province table."""
+    state, verified, stale, _based, _reaching = cell_detail(html, province_slug, family_code)
+    return state, verified, stale
+
+
+def cell_detail(html, province_slug, family_code):
+    """(state, verified, not verified, verified based here, verified reaching) of one cell."""
+    row = re.search(rf'<tr data-province="{province_slug}">(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(
+        r'<td class="cell (\w+)" data-state="\w+" data-verified="(\d+)" data-stale="(\d+)" '
+        r'data-based="(\d+)" data-reaching="(\d+)">',
+        row,
+    )
+    state, *counts = cells[family_codes().index(family_code)]
+    return (state, *map(int, counts))
 
 
 @pytest.fixture
@@ -70,10 +81,54 @@ def test_counts_verified_services_per_province_and_family(anonymous, coverage_da
     assert cell(html, "phnom-penh", "MED") == ("none", 0, 0)
 
 
-def test_a_nationwide_service_counts_in_every_province(anonymous, coverage_data):
+def test_a_nationwide_service_reaches_every_province_and_is_based_only_at_its_office(
+    anonymous, coverage_data
+):
     html = anonymous.get("/map/coverage/").content.decode()
-    for slug in ["battambang", "phnom-penh", "kampot", "mondul-kiri"]:
-        assert cell(html, slug, "HELP") == ("ok", 1, 0), slug
+    # Its organization's office is in Phnom Penh: based there, reaching everywhere else.
+    assert cell_detail(html, "phnom-penh", "HELP") == ("ok", 1, 0, 1, 0)
+    for slug in ["battambang", "kampot", "mondul-kiri"]:
+        assert cell_detail(html, slug, "HELP") == ("reached", 1, 0, 0, 1), slug
+    row = re.search(r'<tr data-province="kampot">(.*?)</tr>', html, re.S).group(1)
+    assert "1 reaches here" in row  # in words
+
+
+def test_based_and_reaching_are_counted_apart(anonymous, make_org, make_service, verified):
+    kampot = make_org("Kampot Legal Office", area_key="KH:07")
+    add_location(kampot, "KH:07", lat=10.61, lng=104.18)
+    # Based in Kampot, with outreach to Kep and Takeo (a multi-province service area).
+    make_service(
+        kampot, "Legal outreach", terms=["LEGAL.ADVICE"], areas=["KH:07", "KH:23", "KH:21"], **verified(2)
+    )
+    make_service(kampot, "Unverified legal desk", terms=["LEGAL.REP"], areas=["KH:07"])
+    html = anonymous.get("/map/coverage/").content.decode()
+    assert cell_detail(html, "kampot", "LEGAL") == ("ok", 1, 1, 1, 0)
+    assert cell_detail(html, "kep", "LEGAL") == ("reached", 1, 0, 0, 1)
+    assert cell_detail(html, "takeo", "LEGAL") == ("reached", 1, 0, 0, 1)
+    assert cell_detail(html, "battambang", "LEGAL")[0] == "none"
+    page = anonymous.get("/map/coverage/kep/").content.decode()
+    legal = re.search(r'id="family-LEGAL"(.*?)</section>', page, re.S).group(1)
+    assert "Legal outreach" in legal and 'data-testid="reaches-here"' in legal
+    assert "0 based here, 1 reaching from elsewhere" in legal
+    reached = re.search(r'data-testid="reached-only">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'data-code="(\w+)"', reached) == ["LEGAL"]
+    home = anonymous.get("/map/coverage/kampot/").content.decode()
+    legal = re.search(r'id="family-LEGAL"(.*?)</section>', home, re.S).group(1)
+    assert 'data-testid="based-here"' in legal and "2 based here, 0 reaching from elsewhere" in legal
+
+
+def test_no_verified_data_at_all_is_said_in_words(anonymous, make_org, make_service):
+    org = make_org("Unchecked Org", area_key="KH:02")
+    make_service(org, "Unchecked shelter", terms=["SHELTER.SHORT"], areas=["KH:02"])
+    html = anonymous.get("/map/coverage/").content.decode()
+    assert 'data-testid="no-verified-data"' in html
+    assert "No service in this table has been verified yet." in html
+    page = anonymous.get("/map/coverage/battambang/").content.decode()
+    assert "No service in Battambang has been verified yet." in page
+
+
+def test_verified_data_removes_the_warning(anonymous, coverage_data):
+    assert 'data-testid="no-verified-data"' not in anonymous.get("/map/coverage/").content.decode()
 
 
 def test_stale_only_and_empty_cells_stand_out_in_words(anonymous, coverage_data):
@@ -82,7 +137,7 @@ def test_stale_only_and_empty_cells_stand_out_in_words(anonymous, coverage_data)
     assert cell(html, "battambang", "LEGAL") == ("stale", 0, 1)
     assert cell(html, "battambang", "MED") == ("stale", 0, 1)  # a district counts in its province
     row = re.search(r'<tr data-province="battambang">(.*?)</tr>', html, re.S).group(1)
-    assert "1 stale" in row  # said in text, not only by colour
+    assert "1 not verified" in row  # said in text, not only by colour
     assert "none" in row
     assert cell(html, "kampot", "SHELTER") == ("none", 0, 0)
 
@@ -112,16 +167,30 @@ def test_csv_has_an_hxl_hashtag_row_and_the_same_counts(anonymous, coverage_data
         "#sector+code",
         "#sector+name",
     ]
-    assert "#indicator+num+services+verified" in hxl and "#indicator+num+services+stale" in hxl
+    assert hxl[6:] == [
+        "#indicator+num+services+based+verified",
+        "#indicator+num+services+based+unverified",
+        "#indicator+num+services+reaching+verified",
+        "#indicator+num+services+reaching+unverified",
+        "#status+coverage",
+    ]
+    assert header[6] == "Verified services based here"
     by_key = {(r[3], r[4]): dict(zip(hxl, r, strict=True)) for r in data}
     families = TaxonomyTerm.objects.filter(parent__isnull=True).count()
     assert len([r for r in data if r[3].startswith("KH")]) == 25 * families
     shelter = by_key[("KH02", "SHELTER")]
     assert shelter["#adm1+name"] == "Battambang"
-    assert shelter["#indicator+num+services+verified"] == "2"
-    assert by_key[("KH02", "LEGAL")]["#status+coverage"] == "stale only"
+    assert shelter["#indicator+num+services+based+verified"] == "2"
+    assert shelter["#indicator+num+services+reaching+verified"] == "0"
+    assert by_key[("KH02", "LEGAL")]["#status+coverage"] == "not verified"
+    assert by_key[("KH02", "LEGAL")]["#indicator+num+services+based+unverified"] == "1"
     assert by_key[("KH23", "SHELTER")]["#status+coverage"] == "none"
-    assert by_key[("KH23", "HELP")]["#indicator+num+services+verified"] == "1"
+    # The national hotline reaches Kep (KH23) but is based only in Phnom Penh (KH12).
+    kep_hotline = by_key[("KH23", "HELP")]
+    assert kep_hotline["#indicator+num+services+based+verified"] == "0"
+    assert kep_hotline["#indicator+num+services+reaching+verified"] == "1"
+    assert kep_hotline["#status+coverage"] == "reached from elsewhere only"
+    assert by_key[("KH12", "HELP")]["#indicator+num+services+based+verified"] == "1"
 
 
 def test_province_page_lists_what_exists_and_what_is_missing(anonymous, coverage_data):
