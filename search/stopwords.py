@@ -4,17 +4,15 @@
 `ADMIN_WORDS` name a kind of place (province, district, ខេត្ត, ស្រុក, จังหวัด, ເມືອງ...): people type
 them ("Battambang province", "ខេត្តបាត់ដំបង") whether or not the record says them, so a query
 word that is one is searched but not required. Both hold words as `search.text` normalises
-them (lower case, NFKC, lightly stemmed, subscript da folded to ta); tests check that.
+them (lower case, lightly stemmed, subscript da folded to ta); tests check that.
 
 `SCRIPT_ADMIN_WORDS` are those of Khmer, Thai and Lao, which ICU may glue to the place name
 that follows (ខេត្តបាត់ដំបង as one token): `search.text` splits them off at index and query time.
 """
 
-import unicodedata
-
 
 def _words(text):
-    return frozenset(unicodedata.normalize("NFKC", w) for w in text.split())
+    return frozenset(text.split())
 
 
 STOPWORDS = _words(
@@ -28,7 +26,7 @@ STOPWORDS = _words(
     " no nr num number"
     # Khmer, Thai and Lao: "and", "of", "in", "for", "number" (លេខ, ល.រ)
     " និង នៃ នៅ ក្នុង សម្រាប់ របស់ ឬ លេខ លរ"
-    " และ ของ ใน สำหรับ เลขที่"
+    " และ ของ ใน สำหรับ ที่ เลข"
     " ແລະ ຂອງ ໃນ ສຳລັບ ເລກທີ"
 )
 
@@ -52,7 +50,7 @@ ADMIN_WORDS = SCRIPT_ADMIN_WORDS | _words(
 NOT_ADMIN_COMPOUNDS = _words(
     "ឃុំខ្លួន ឃុំឃាំង ភូមិភាគ ភូមិសាស្ត្រ ភូមិន្ទ ស្រុកកំណើត"  # detention, detain, region, geography, royal, homeland
     " เขตแดน"  # border
-    " ບ້ານເຮືອນ ບ້ານເກີດ ເມືອງນອກ"  # houses, birthplace, abroad
+    " ບ້ານເຮືອນ ບ້ານເກີດ"  # houses, birthplace
 )
 
 

@@ -60,8 +60,7 @@ _CHAR_FOLDS = str.maketrans(
 )
 # Per token: deprecated QAA -> QA + AA; invisible inherent vowels and zero-width characters go.
 _TOKEN_FOLDS = str.maketrans(
-    {"\u17a4": "\u17a2\u17b6", "\u17b4": None, "\u17b5": None, "\u200b": None, "\u200c": None,
-     "\u200d": None, "\u2060": None, "\ufeff": None}
+    {"\u17a4": "\u17a2\u17b6", **dict.fromkeys("\u17b4\u17b5\u200b\u200c\u200d\u2060\ufeff")}
 )
 _DIGITS = str.maketrans(
     {chr(base + i): str(i) for base in (0x17E0, 0x0E50, 0x0ED0, 0x1040, 0x1090) for i in range(10)}
@@ -71,9 +70,18 @@ SCRIPT_LETTERS = "\u0e01-\u0e4e\u0e81-\u0ecd\u1000-\u103f\u1050-\u108f\u1780-\u1
 _DIGIT_EDGE = re.compile(f"(?<=[{SCRIPT_LETTERS}])(?=\\d)|(?<=\\d)(?=[{SCRIPT_LETTERS}])")
 
 
+# NFKC splits the Thai and Lao vowel AM (ำ, ຳ) into two characters, a form ICU's dictionaries do
+# not hold (สำหรับ was cut in two); it is put back together: the same letter, as everyone types it.
+_AM_PARTS = (("\u0e4d\u0e32", "\u0e33"), ("\u0ecd\u0eb2", "\u0eb3"))
+
+
 def clean(text):
-    """Text with control characters removed and Unicode normalised (NFKC)."""
-    return unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or ""))
+    """Text with control characters removed and Unicode normalised (NFKC, Thai and Lao AM kept whole)."""
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or ""))
+    for parts, whole in _AM_PARTS:
+        if parts in text:
+            text = text.replace(parts, whole)
+    return text
 
 
 def fold_script(text):
@@ -85,7 +93,7 @@ def fold_script(text):
 
 def fold_letters(text):
     """`fold_script` plus the folds that change length (for text that is not highlighted)."""
-    return unicodedata.normalize("NFKC", fold_script(text).translate(_TOKEN_FOLDS))
+    return clean(fold_script(text).translate(_TOKEN_FOLDS))
 
 
 def _fold(word):
@@ -175,12 +183,23 @@ def _pieces(start, piece):
                 yield start + a + cut, start + b, rest
 
 
+# Invisible characters inside words (Khmer inherent vowels, joiners) would make ICU cut the word:
+# removed before breaking. The zero-width space stays: writers put it between words on purpose.
+_INVISIBLE = frozenset("\u17b4\u17b5\u200c\u200d\u2060\ufeff")
+
+
 def token_spans(text):
-    """[(start, end, token)] for each indexable word of `text`."""
+    """[(start, end, token)] for each indexable word of `text` (offsets in `clean(text)`)."""
     text = fold_script(clean(text))  # same length: offsets hold for the cleaned text
+    positions = None
+    if not _INVISIBLE.isdisjoint(text):
+        positions = [i for i, ch in enumerate(text) if ch not in _INVISIBLE]
+        text = "".join(text[i] for i in positions)
     spans = []
     for start, _end, piece in _segments(text):
         spans.extend(_pieces(start, piece))
+    if positions is not None:  # back to offsets in the text as it was
+        spans = [(positions[s], positions[e - 1] + 1, t) for s, e, t in spans]
     return spans
 
 

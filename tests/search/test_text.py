@@ -2,7 +2,7 @@
 
 from search.highlight import snippet
 from search.planning import one_edit, plan
-from search.text import stem, tokens
+from search.text import stem, token_spans, tokens
 
 
 def test_khmer_is_segmented_into_words():
@@ -71,3 +71,36 @@ def test_phrase_synonyms_mark_whole_phrases_only():
     html, _ = snippet("Poipet City office, near the city hall", {"poipet"}, phrases={("poipet", "city")})
     assert "<mark>Poipet</mark> <mark>City</mark> office" in html
     assert "the city hall" in html
+
+
+def test_khmer_subscript_da_and_ta_are_one_spelling():
+    assert tokens("ស្ដាប់") == tokens("ស្តាប់")
+    assert tokens("អន្ដរជាតិ") == tokens("អន្តរជាតិ") == ["អន្តរជាតិ"]  # ICU then cuts it alike
+    assert tokens("ស្រ្តី") == tokens("ស្ត្រី")  # coeng ro typed before the other subscript
+
+
+def test_deprecated_and_invisible_khmer_characters_are_folded():
+    assert tokens("ឣ") == tokens("អ")
+    assert tokens("ឤ") == tokens("អា")
+    assert tokens("ឲ្យ") == tokens("ឱ្យ")
+    assert tokens("ក\u17b4ម្ពុជា") == tokens("កម្ពុជា")  # inherent vowel sign, invisible
+    assert tokens("ការ\u200cពារ") == tokens("ការពារ")  # zero-width non-joiner
+    assert tokens("ជំ\u200dនួយ") == ["ជំនួយ"]
+    text = "ជំនួយ ក\u17b4ម្ពុជា"  # highlighting still marks the word as written
+    assert [text[s:e] for s, e, _t in token_spans(text)] == ["ជំនួយ", "ក\u17b4ម្ពុជា"]
+
+
+def test_thai_and_lao_marks_are_kept():
+    assert tokens("ไม้") != tokens("ไม")
+    assert tokens("ບ້ານ") != tokens("ບານ")
+
+
+def test_numbers_lose_leading_zeros_and_script_digits_become_ascii():
+    assert tokens("No. 012") == ["no", "12"]
+    assert tokens("Nº 190") == ["no", "190"]
+    assert tokens("0 00 007") == ["0", "0", "7"]
+    assert tokens("២០០៨") == ["2008"]  # Khmer digits
+    assert tokens("๒๕๕๑ ໒໐໐໘") == ["2551", "2008"]  # Thai and Lao digits
+    assert tokens("ឆ្នាំ២០០៨") == ["ឆ្នាំ", "2008"]  # digits glued to a Khmer word
+    assert tokens("ប្រកាសលេខ០១២") == ["ប្រកាស", "លេខ", "12"]
+    assert tokens("covid19") == ["covid19"]  # Latin letters and digits stay one word
