@@ -389,6 +389,23 @@ class ServiceKind(registry.SearchKind):
             )
         return docs
 
+    def parents(self, ids, locale):
+        """{service id: (organization key, name in `locale`, page)}: the search page shows a
+        few services of one organization and sums up the rest under it."""
+        owners = dict(
+            Service.objects.filter(translation_key__in=ids, live=True, organization__live=True).values_list(
+                "translation_key", "organization__translation_key"
+            )
+        )
+        default = Locale.get_default().language_code
+        translations = _live_translations(Organization, set(owners.values()))
+        orgs = {key: t.get(locale) or _source(t, default) for key, t in translations.items()}
+        return {
+            str(key): (str(owner), orgs[owner].name, orgs[owner].get_absolute_url())
+            for key, owner in owners.items()
+            if owner in orgs
+        }
+
     @staticmethod
     def _display(service, org, source):
         with override(service.locale.language_code):

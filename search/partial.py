@@ -8,7 +8,7 @@ from .text import token_string
 
 def unmatched_tokens(result):
     """The normalised words the engine could not match (empty for a full match)."""
-    if not getattr(result, "partial", False) and not getattr(result, "unmatched", None):
+    if not getattr(result, "partial", False):
         return []
     return [str(t) for t in getattr(result, "unmatched", None) or [] if str(t).strip()]
 

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 
 from . import api, registry
 from .contract import SORTS, Query
+from .partial import split_typed, unmatched_tokens
+from .suggestions import no_result_suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ PAGE_FACETS = [
 ]
 SORT_LABELS = {"relevance": _("Best match"), "title": _("Name (A–Z)"), "recent": _("Most recent")}
 MAX_FILTER_VALUES = 20
+MAX_CHILDREN_SHOWN = 3  # services of one organization on a page; the rest are summed up
 SUGGEST_MIN_CHARS = 2
 
 
@@ -71,6 +74,44 @@ def _facet_views(result, selected):
             items = list(families.values())
         if items or selected.get(name):
             views.append(FacetView(name, definitions[name].label if name in definitions else name, items))
+    return views
+
+
+@dataclass
+class HitView:
+    """One line of the result list: a hit, or "and N more services of X" (`more` set)."""
+
+    hit: object = None
+    more: int = 0
+    parent_title: str = ""
+    parent_url: str = ""
+
+
+def grouped(hits, locale):
+    """The hits with at most MAX_CHILDREN_SHOWN per parent (services of one organization): the
+    rest become one "and N more" line after the last one shown, linking to the parent's page.
+    A kind tells its hits' parents through an optional `parents(ids, locale)` method."""
+    parents = {}
+    for kind in {h.kind for h in hits}:
+        finder = getattr(registry.kinds().get(kind), "parents", None)
+        if finder:
+            found = finder([h.id for h in hits if h.kind == kind], locale)
+            parents.update({(kind, i): p for i, p in found.items()})
+    views, shown, summary = [], {}, {}
+    for hit in hits:
+        parent = parents.get((hit.kind, hit.id))
+        if parent is None:
+            views.append(HitView(hit))
+            continue
+        key, title, url = parent
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= MAX_CHILDREN_SHOWN:
+            views.append(HitView(hit))
+        elif key in summary:
+            summary[key].more += 1
+        else:
+            summary[key] = HitView(more=1, parent_title=title, parent_url=url)
+            views.append(summary[key])
     return views
 
 
@@ -158,11 +199,22 @@ def search_page(request):
             ).total
             relaxed.append((label, value_label, url, count))
     page_links = [(n, _url(text, filters, sort, page=n)) for n in result.page_numbers()]
+    partial = None
+    unmatched = unmatched_tokens(result)
+    if unmatched and result.total:
+        words, reduced = split_typed(text, unmatched)
+        partial = {"words": words, "url": _url(reduced, filters, sort) if reduced.strip() else ""}
+    facets = _facet_views(result, filters)
     context.update(
         searched=True,
         result=result,
         hits=result.hits,
-        facets=_facet_views(result, filters),
+        hit_views=grouped(result.hits, query.locale)
+        if sort == "relevance"
+        else [HitView(h) for h in result.hits],
+        partial=partial,
+        suggestions=[] if result.total else no_result_suggestions(text, request.user),
+        facets=facets,
         active_filters=active,
         relaxed=relaxed,
         page=result.query.page,
