@@ -44,6 +44,7 @@ from ..models import (
     TaxonomyTerm,
     Visibility,
 )
+from .parents import parent_slug
 from .translations import names as translated_names
 
 FIXTURE = Path(__file__).resolve().parent / "organizations.json"
@@ -338,7 +339,7 @@ def _load(touched, stdout):
         if org is None:
             continue
         links = {
-            "parent_organization": orgs.get(record["parent"]) if record["parent"] else None,
+            "parent_organization": orgs.get(parent_slug(record)),
             "successor": orgs.get(record["successor"]) if record["successor"] else None,
         }
         if _assign(org, links):
