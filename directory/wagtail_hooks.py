@@ -65,3 +65,26 @@ def directory_markup_report_menu_item():
     return ReportMenuItem(
         _("Directory records with markup"), reverse("directory_markup_report"), icon_name="warning", order=721
     )
+
+
+@hooks.register("register_admin_urls")
+def directory_eligibility_report_url():
+    from django.urls import path
+
+    from .eligibility_report import EligibilityReportView
+
+    view = EligibilityReportView.as_view()
+    return [path("reports/eligibility-not-stated/", view, name="directory_eligibility_report")]
+
+
+@hooks.register("register_reports_menu_item")
+def directory_eligibility_report_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(
+        _("Eligibility not stated after migration"),
+        reverse("directory_eligibility_report"),
+        icon_name="warning",
+        order=722,
+    )

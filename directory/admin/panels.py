@@ -33,8 +33,9 @@ PRIVACY_HELP = _(
 
 phone_panels = [
     FieldRowPanel([FieldPanel("number"), FieldPanel("extension"), FieldPanel("channel")]),
-    FieldPanel("description"),
-    FieldRowPanel([FieldPanel("languages"), FieldPanel("visibility"), FieldPanel("verified_on")]),
+    FieldRowPanel([FieldPanel("country"), FieldPanel("description", heading=_("What it is for"))]),
+    FieldRowPanel([FieldPanel("hours"), FieldPanel("languages")]),
+    FieldRowPanel([FieldPanel("visibility"), FieldPanel("verified_on")]),
 ]
 
 contact_panels = [

@@ -16,7 +16,6 @@ demo entries are left untouched.
 
 import json
 import logging
-import re
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +43,7 @@ from ..models import (
     TaxonomyTerm,
     Visibility,
 )
+from .eligibility import demo_eligibility
 from .parents import parent_slug
 from .translations import names as translated_names
 
@@ -84,17 +84,6 @@ def service_review_interval(top_code):
 
 
 SHELTER_ADDRESS = "Address not published (demonstration entry). Partners ask the organization's duty officer."
-NOT_STATED = "Eligibility not stated in the sources; confirm with the organization before referring."
-
-# Simple keyword rules for shelter eligibility, applied to the role summary.
-TRAFFICKING_RULES = {
-    "trafficking_labour": re.compile(r"\blabou?r\b|fishing|fishermen|domestic work|factory", re.I),
-    "trafficking_sexual": re.compile(r"sexual|sex work|prostitut|brothel", re.I),
-    "trafficking_marriage": re.compile(r"marriage|\bbrides?\b", re.I),
-    "trafficking_begging": re.compile(r"begging", re.I),
-}
-BOYS_ONLY = re.compile(r"\bboys?\b", re.I)
-WOMEN_ONLY = re.compile(r"shelter for women\b", re.I)
 
 # Organizations that get a partners-tier duty officer (besides every shelter and hotline operator)
 # and a restricted-tier record, to demonstrate the three visibility tiers.
@@ -448,26 +437,13 @@ def _load_children(org, record, areas, terms, languages, counts, fresh):
             "name": _service_name(top, children),
             "description": _service_description(top, children),
             "status": "active",
-            "eligibility_description": NOT_STATED,
             "review_interval_days": service_review_interval(top.code),
             "is_demo": True,
             "live": True,
             "has_unpublished_changes": False,
             "locale_id": org.locale_id,
-            "serves_women": True,
-            "serves_men": True,
-            "serves_children": True,
-            "serves_adults": True,
+            **demo_eligibility(record, top.code),  # only what the source states
         }
-        for field in TRAFFICKING_RULES:
-            values[field] = False
-        if top.code == "SHELTER":
-            for field, pattern in TRAFFICKING_RULES.items():
-                values[field] = bool(pattern.search(record["description"]))
-            if BOYS_ONLY.search(record["name"]):
-                values.update(serves_women=False, serves_adults=False)
-            elif WOMEN_ONLY.search(record["description"]):
-                values["serves_men"] = False
         service_rows.append((top, children, values))
 
     existing = {} if fresh else {s.name: s for s in Service.objects.filter(organization=org, is_demo=True)}

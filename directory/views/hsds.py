@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from .. import eligibility
 from ..models import LocationType, NameKind, Organization
+from ..validators import country_name
 from ..visibility import can_see, viewer_tier
 from .detail import get_published_organization, organization_context
 
@@ -38,11 +40,55 @@ def _hsds_phone(org, phone, kind):
     data = {"id": _uuid(org, f"{kind}-phone", phone.pk), "number": phone.number or "", "type": phone.channel}
     if phone.extension:
         data["extension"] = int(phone.extension)
-    if phone.description:
-        data["description"] = phone.description
+    # HSDS has no hours or country on a phone: a short code says where it is dialled, and the
+    # hours join what the line is for.
+    parts = [phone.description, f"hours: {phone.hours}" if phone.hours else ""]
+    if phone.is_short_code:
+        parts.append(f"short code, dialled in {country_name(phone.country or 'KH')} only")
+    description = "; ".join(part for part in parts if part)
+    if description:
+        data["description"] = description
     if phone.language_list:
         data["languages"] = _hsds_languages(org, f"{kind}-phone-{phone.pk}", phone.language_list)
     return data
+
+
+def _eligibility_term(field):
+    code = f"eligibility.{field}"
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:mekong-protection-services:{code}")),
+        "code": code,
+        "name": str(eligibility.ATTRIBUTES[field][2]),
+        "taxonomy": "mekong-protection-eligibility",
+    }
+
+
+def _eligibility_attributes(service):
+    """Only a stated "yes" is an eligibility attribute (as only "yes" matches a filter); "no" and
+    "not stated" are said in words in eligibility_description, so a reader that ignores
+    `value` can never take them for a yes."""
+    attributes = []
+    for field in eligibility.FIELDS:
+        if getattr(service, field) is True:
+            term = _eligibility_term(field)
+            attributes.append(
+                {
+                    "id": str(uuid.uuid5(service.translation_key, f"eligibility:{field}")),
+                    "link_id": str(service.translation_key),
+                    "link_entity": "service",
+                    "link_type": "eligibility",
+                    "taxonomy_term_id": term["id"],
+                    "taxonomy_term": term,
+                    "value": eligibility.YES,
+                }
+            )
+    return attributes
+
+
+def _eligibility_description(service):
+    """The editor's text, then every attribute's state in words (yes, no, not stated)."""
+    summary = service.eligibility.sentences()
+    return "\n\n".join(part for part in (service.eligibility_description, summary) if part)
 
 
 def _hsds_contact(org, contact):
@@ -118,7 +164,8 @@ def _hsds_service(org, service):
                 },
             }
             for term in service.terms
-        ],
+        ]
+        + _eligibility_attributes(service),
     }
     optional = {
         "url": service.url,
@@ -126,7 +173,7 @@ def _hsds_service(org, service):
         "interpretation_services": service.interpretation_services,
         "application_process": service.application_process,
         "fees_description": service.fees_description,
-        "eligibility_description": service.eligibility_description,
+        "eligibility_description": _eligibility_description(service),
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
         "alert": service.alert,

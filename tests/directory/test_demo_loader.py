@@ -296,6 +296,17 @@ def test_shelter_eligibility_rules(demo):
     # No exploitation type is claimed that the role summary does not name.
     for service in Service.objects.exclude(term_links__term__code__startswith="SHELTER"):
         assert service.trafficking_types == []
+    # "Reception and recovery centre for returned trafficked children and women": women and
+    # children yes; men and adults are not stated, so a filter for men and boys does not find it.
+    brc = org("battambang-reception-centre").services.get(term_links__term__code__startswith="SHELTER")
+    assert (brc.serves_women, brc.serves_children, brc.serves_men, brc.serves_adults) == (True, True, None, None)
+    # Only what a source states: the boys' home is the one service said to take men and boys.
+    assert set(Service.objects.filter(serves_men=True).values_list("organization__slug", flat=True)) == {
+        "ban-phumivet-boys-home"
+    }
+    unstated = Service.objects.filter(serves_women__isnull=True, serves_men__isnull=True, serves_children__isnull=True)
+    assert unstated.count() > 0.9 * Service.objects.count()
+    assert "not stated" in unstated.first().eligibility_description
 
 
 def test_contacts_demonstrate_the_tiers_without_names(demo):
