@@ -110,3 +110,13 @@ def test_demo_provincial_departments_belong_to_their_ministries():
     assert {"provincial-labour-department-battambang", "provincial-labour-department-svay-rieng"} <= set(labour)
     # A parent named by the fixture itself is kept.
     assert parents["poipet-transit-centre-mosvy"] == "ministry-of-social-affairs-veterans-and-youth-rehabilitation"
+
+
+def test_the_admin_form_chooses_the_parent_with_the_organization_chooser(admin_client, ministry):
+    _org, units = ministry
+    url = reverse("wagtailsnippets_directory_organization:edit", args=[units["battambang"].pk])
+    html = admin_client.get(url).content.decode()
+    chooser = reverse("wagtailsnippetchoosers_directory_organization:choose")
+    field = re.search(r'<input[^>]*name="parent_organization"[^>]*>', html).group(0)
+    assert f'value="{_org.pk}"' in field
+    assert chooser in html
