@@ -236,6 +236,9 @@ def print_tables(results):
     for e in engines:
         count = sum(1 for o in results[e] if o["natural_empty"])
         print(f"{e}: natural queries of 3+ words sharing a word with an entry that return nothing: {count}")
+        # Recall means little if every query returns most of the index: show how many come back.
+        totals = sorted(o["total"] for o in results[e])
+        print(f"{e}: results per query: median {totals[len(totals) // 2]}, max {totals[-1]}")
 
 
 def print_misses(results):
