@@ -1,8 +1,13 @@
 """The search contract: what every engine accepts and returns (DESIGN.md, "Search contract").
 
     query:  text, filters {field: [values]}, facets [fields], sort, page, per_page, locale, viewer
-    result: hits [{kind, id, title, url, snippet, score}], total,
-            facets {field: [(value, label, count, selected)]}, engine, took_ms
+    result: hits [{kind, id, title, url, snippet, score, missing}], total,
+            facets {field: [(value, label, count, selected)]}, engine, took_ms,
+            partial, unmatched
+
+Matching: every query word when some document has them all; otherwise (`partial`) documents
+with some of them, ranked by how many (rarity-weighted) they have. `unmatched` lists the typed
+words that hits on this page lack, so the page can say so and offer to search without them.
 
 `Document` is what apps hand to the index: only data every viewer of `tier` may see.
 """
@@ -73,6 +78,7 @@ class Hit:
     date: datetime.date | None = None
     note: str = ""  # e.g. "Now: <successor>" for a merged or closed organization
     note_url: str = ""
+    missing: list = field(default_factory=list)  # typed words this hit lacks (partial results)
 
 
 @dataclass
@@ -94,6 +100,8 @@ class Result:
     corrections: dict = field(default_factory=dict)  # {typed token: token searched instead}
     ignored_filters: dict = field(default_factory=dict)  # {field: [values]} nothing visible has
     notice: str = ""  # shown to the user, e.g. when the search server is down
+    partial: bool = False  # no document has every word: these have some of them
+    unmatched: list = field(default_factory=list)  # typed words some hits on this page lack
 
     @property
     def pages(self):

@@ -1,9 +1,15 @@
 """From what someone typed to what the engines look for.
 
-A query becomes a list of clauses; every clause must match (AND), through any one of its
-alternatives (OR). An alternative is a sequence of tokens matched as a phrase. Synonym groups
-add alternatives ("poi pet" -> poipet | "poi pet" | "paoy paet"); the engines add spelling
-neighbours of long Latin words (one edit away, same first letter).
+A query becomes a list of clauses. An alternative is a sequence of tokens matched as a phrase;
+a clause matches through any one of its alternatives (OR). Synonym groups add alternatives
+("poi pet" -> poipet | "poi pet" | "paoy paet"); `search.engines.spelling` adds, from the
+vocabulary of the viewer's tiers, spelling neighbours (one edit for 4-6 letters, two for 7+),
+joined and split compounds; `search.subwords` adds a Khmer, Thai or Lao word's place inside
+compounds. How clauses combine (every one when possible, else the best partial matches) is the
+engines' part, one rule for both (`search.engines.base`, "Scoring").
+
+Stop words are dropped and administrative words ("province", ខេត្ត) are optional: neither ever
+blocks a match (`search.stopwords`).
 
 User text never reaches an engine's query syntax: only normalised tokens do, and each engine
 quotes them. So quotes, `*`, `NEAR(`, `AND`, `:` or parentheses are just characters.
@@ -15,15 +21,23 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from .contract import MAX_TEXT, MAX_TOKENS
+from .stopwords import ADMIN_WORDS, STOPWORDS
+from .subwords import query_subwords
 from .text import clean, is_latin, tokens
 
-# Words too common to require. Dropped only when something else is left to search for.
-STOPWORDS = frozenset("a an and are as at be by for from in into is it of on or not the to with".split())
-FUZZY_MIN_LENGTH = 5
+FUZZY_MIN_LENGTH = 4  # one edit from 4 letters, two from TWO_EDITS_LENGTH
+TWO_EDITS_LENGTH = 7
 MAX_PHRASE = 4  # longest synonym variant, in tokens
 SYNONYM_CACHE_SECONDS = 60
 SYNONYM_LOCAL_SECONDS = 5
 SYNONYM_CACHE_KEY = "search:synonyms:v1"
+
+
+def max_edits(token):
+    """How many edits a word may be off and still match: 0, 1 (4-6 letters) or 2 (7+)."""
+    if len(token) < FUZZY_MIN_LENGTH:
+        return 0
+    return 2 if len(token) >= TWO_EDITS_LENGTH else 1
 
 
 @dataclass
@@ -31,15 +45,33 @@ class Clause:
     typed: str  # the token(s) as normalised from the query
     alternatives: list = field(default_factory=list)  # [tuple of tokens]
     prefix: bool = False  # the last word of an autocomplete query
+    optional: bool = False  # an administrative word: counts when present, never required
+    neighbours: list = field(default_factory=list)  # spelling neighbours in the vocabulary
+    neighbours_exact: bool = False  # the typed word is in no visible document: they replace it
 
     @property
     def fuzzy_token(self):
-        """The single token an engine may widen by one edit, or None."""
+        """The single token whose spelling neighbours may match, or None."""
         if len(self.alternatives) and len(self.alternatives[0]) == 1 and not self.prefix:
             token = self.alternatives[0][0]
             if len(token) >= FUZZY_MIN_LENGTH and is_latin(token) and token.isalpha():
                 return token
         return None
+
+    @property
+    def subwords(self):
+        """The cluster pairs to find inside compounds (a phrase in the sub-word field), or ()."""
+        if self.prefix or len(self.alternatives[0]) != 1:
+            return ()
+        return query_subwords(self.alternatives[0][0])
+
+    def exact_alternatives(self):
+        """Phrases that count as the word itself (with neighbours that stand in for a typo)."""
+        return list(self.alternatives) + ([(w,) for w in self.neighbours] if self.neighbours_exact else [])
+
+    def approximate_alternatives(self):
+        """Phrases that count as a near match, ranked below the word itself."""
+        return [] if self.neighbours_exact else [(w,) for w in self.neighbours]
 
     def terms(self):
         return {token for alternative in self.alternatives for token in alternative}
@@ -109,9 +141,12 @@ def plan(text, prefix=False, synonyms=True):
             clauses.append(Clause(toks[i], [(toks[i],)]))
             i += 1
     # Stop words only count inside a synonym phrase ("victim of trafficking"); alone they are
-    # dropped, unless nothing else was typed.
+    # dropped, unless nothing else was typed. Administrative words are searched, not required.
     kept = [c for c in clauses if len(c.alternatives) > 1 or c.typed not in STOPWORDS] or clauses
     clauses = kept[:MAX_TOKENS]
+    if any(c.typed not in ADMIN_WORDS for c in clauses):
+        for clause in clauses:
+            clause.optional = len(clause.alternatives) == 1 and clause.typed in ADMIN_WORDS
     if prefix and clauses and len(clauses[-1].alternatives) == 1:
         clauses[-1].prefix = True
     return clauses

@@ -1,6 +1,26 @@
-"""What both engines share: validating a query against the registry, and turning stored
-document data into hits and facets the same way."""
+"""What both engines share: validating a query against the registry, scoring, and turning
+stored document data into hits and facets the same way.
 
+Scoring (one rule, computed identically by both engines)
+--------------------------------------------------------
+Every clause (a typed word, or a synonym phrase) gets a rarity weight from 1 to 10 from how
+many documents the viewer may see (their tiers, the kinds searched) contain it:
+`1 + floor(log2(visible documents / documents with the word))`. Hidden documents never count.
+
+A document earns, for each clause it matches, `weight x (COVERAGE + points of the best field
+where it matches)`: title 20, names (acronyms, aliases, former names) 10, body 4, near 2 (a
+spelling neighbour of a word that is in the vocabulary, or a Khmer/Thai/Lao word found only
+inside a compound through the sub-word field). COVERAGE dwarfs the field points, so the
+rarity-weighted number of matched clauses decides first and the fields second. All numbers
+are small integers, exact in Elasticsearch's 32-bit scores; equal scores are ordered by title
+(then kind and id), never by index order.
+
+Matching: when documents have every clause (administrative words excepted: they only add to
+the score), only those are results; otherwise every document with some clause is, and the
+result is `partial`, with `unmatched` naming the typed words that hits on the page lack.
+"""
+
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -10,10 +30,49 @@ from .. import registry
 from ..contract import FacetValue, Hit, Result
 from ..highlight import mark_title, snippet
 from ..planning import plan
+from ..subwords import subword_string
 from ..text import clean, token_string, tokens
 
 BODY_TOKEN_LIMIT = 200_000  # tokens of body text indexed per document
 VOCABULARY_TOKEN_LIMIT = 2_000  # body tokens per document that feed "did you mean"
+VOCABULARY_MIN_LENGTH = 3  # short words count as halves of split compounds ("sub decree")
+
+COVERAGE = 2_500  # > 10 (max weight) x 12 (max clauses) x 20 (title points)
+MAX_WEIGHT = 10
+POINTS = {"title": 20, "names": 10, "body": 4, "near": 2}
+LEVELS = tuple(POINTS)  # best first
+
+
+def rarity(documents, visible):
+    """A clause's weight from its document count among what the viewer may see (0: no match)."""
+    if documents <= 0 or visible <= 0:
+        return 0
+    return min(MAX_WEIGHT, 1 + int(math.log2(max(1.0, visible / documents))))
+
+
+def clause_points(weight, level):
+    return weight * (COVERAGE + POINTS[level])
+
+
+def unmatched_words(clauses, missing_per_hit):
+    """The typed words (in query order) that at least one hit lacks."""
+    lacking = set().union(*missing_per_hit) if missing_per_hit else set()
+    return [c.typed for c in clauses if c.typed in lacking]
+
+
+def suggestion_key(kind, title_tokens, name_tokens, typed, sort_key):
+    """Autocomplete order: organizations, then services, then the rest (library); within a
+    kind, a name that is exactly what was typed, then names that start with it, then others."""
+    wanted = " ".join(typed)
+    kind_order = {"organization": 0, "service": 1}.get(kind, 2)
+    names = [title_tokens, *name_tokens]
+    if wanted in names:
+        quality = 0
+    elif any(n.startswith(wanted) for n in names):
+        quality = 1
+    else:
+        quality = 2
+    return (kind_order, quality, sort_key)
 
 
 @dataclass
@@ -102,10 +161,18 @@ def document_tokens(doc):
     return title, names, body
 
 
+def document_subwords(doc):
+    """The sub-word field of a Document: cluster pairs of its Khmer, Thai, Lao and Burmese runs
+    (title in every language, names, body), see `search.subwords`."""
+    titles = [doc.title] + [d.get("title", "") for d in doc.display.values()]
+    return subword_string(" \n ".join([*dict.fromkeys(t for t in titles if t), *doc.names, doc.body or ""]))
+
+
 def vocabulary(title, names, body):
-    """The words of a document that "did you mean" may offer (stored per kind and tier)."""
+    """The words of a document that "did you mean", spelling neighbours and compound splits may
+    use (stored per kind and tier)."""
     words = set(title.split()) | set(names.split()) | set(body.split()[:VOCABULARY_TOKEN_LIMIT])
-    return {w for w in words if w.isascii() and w.isalpha() and 4 <= len(w) <= 60}
+    return {w for w in words if w.isascii() and w.isalpha() and VOCABULARY_MIN_LENGTH <= len(w) <= 60}
 
 
 def sort_title(title):
@@ -117,7 +184,7 @@ def display_for(display, locale):
     return display.get(locale) or display.get("en") or next(iter(display.values()), {})
 
 
-def make_hit(prepared, kind, object_id, title, url, display, score, date=None, extra_terms=()):
+def make_hit(prepared, kind, object_id, title, url, display, score, date=None, extra_terms=(), missing=()):
     """A Hit with the title and the best snippet marked (the viewer's language first)."""
     terms = prepared.terms | set(extra_terms)
     display = display or {}
@@ -144,6 +211,7 @@ def make_hit(prepared, kind, object_id, title, url, display, score, date=None, e
         date=date,
         note=chosen.get("note", ""),
         note_url=chosen.get("note_url", ""),
+        missing=list(missing),
     )
 
 

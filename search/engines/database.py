@@ -8,6 +8,7 @@ other provinces.
 """
 
 import heapq
+import itertools
 import logging
 import time
 import uuid
@@ -17,17 +18,23 @@ from django.db import connection, transaction
 
 from ..contract import Result
 from ..models import IndexEntry, IndexFacet, IndexState, IndexTerm
-from ..planning import one_edit
 from . import snapshot as snapshots
+from . import spelling
 from .base import (
+    LEVELS,
     Engine,
+    clause_points,
+    document_subwords,
     document_tokens,
     drop_invisible_filters,
     empty_result,
     make_facets,
     make_hit,
     prepare,
+    rarity,
     sort_title,
+    suggestion_key,
+    unmatched_words,
     vocabulary,
 )
 from .dialects import dialect_for
@@ -35,6 +42,7 @@ from .dialects import dialect_for
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+SUGGEST_CANDIDATES = 200  # names matching the typed prefix, re-ordered for autocomplete
 
 
 def _touch():
@@ -111,7 +119,7 @@ class DatabaseEngine(Engine):
                     IndexEntry.objects.filter(pk=pk).update(**fields)
                 else:
                     pk = IndexEntry.objects.create(kind=doc.kind, object_id=doc.id, **fields).pk
-                rows.append((pk, title, names, body))
+                rows.append((pk, title, names, body, document_subwords(doc)))
                 facets += self._facet_rows(pk, doc)
                 _count_words(words, doc.kind, doc.tier, title, names, body)
             IndexFacet.objects.filter(entry_id__in=[r[0] for r in rows]).delete()
@@ -205,7 +213,7 @@ class DatabaseEngine(Engine):
         facets, rows = [], []
         for entry, (doc, t, n, b) in zip(entries, prepared, strict=True):
             facets += self._facet_rows(entry.pk, doc)
-            rows.append((entry.pk, t, n, b))
+            rows.append((entry.pk, t, n, b, document_subwords(doc)))
             _count_words(words, doc.kind, doc.tier, t, n, b)
         IndexFacet.objects.bulk_create(facets, batch_size=BATCH)
         with connection.cursor() as cursor:
@@ -213,23 +221,6 @@ class DatabaseEngine(Engine):
         return len(documents)
 
     # -- reading ----------------------------------------------------------------------------
-    def _fuzzy(self, prepared, snap=None):
-        """Spelling neighbours present in the vocabulary of the viewer's tiers, per clause; and
-        corrections for words that are not in it at all ("batambang" -> "battambang")."""
-        wanted = {c.typed: c.fuzzy_token for c in prepared.clauses if c.fuzzy_token}
-        if not wanted:
-            return {}
-        vocabulary = (snap or snapshots.get()).vocabulary_for(prepared.tiers)
-        fuzzy = {}
-        for typed, token in wanted.items():
-            neighbours = sorted(w for w in one_edit(token) if w in vocabulary)
-            if neighbours:
-                fuzzy[typed] = neighbours
-                prepared.terms.update(neighbours)
-                if token not in vocabulary:
-                    prepared.corrections[token] = neighbours[0]
-        return fuzzy
-
     def _where(self, prepared):
         """SQL conditions on entry `e` for tiers and kinds (used by suggest)."""
         sql = [f"e.tier IN ({', '.join(['%s'] * len(prepared.tiers))})"]
@@ -239,9 +230,110 @@ class DatabaseEngine(Engine):
             params += prepared.kinds
         return " AND ".join(sql), params
 
+    def _clause_matches(self, prepared, snap, visible):
+        """Per clause, bitmaps (within `visible`) of where it matches: {"any", "title", "names",
+        "body", "near"} (levels disjoint, best field wins), and its rarity weight.
+
+        One cheap MATCH per field asked (ids only, no SQL ranking): FTS5 and GIN read the same
+        posting lists whichever field is asked, and column-filtered answers are small."""
+        dialect = self.dialect
+        total = visible.bit_count()
+        out = []
+        with connection.cursor() as cursor:
+
+            def ids(expression):
+                cursor.execute(dialect.matching_ids_sql(), [expression])
+                return snap.bitmap_of(row[0] for row in cursor.fetchall()) & visible
+
+            for clause in prepared.clauses:
+                found = ids(dialect.clause_expression(clause, "any"))
+                levels = {"any": found}
+                if found:
+                    title = ids(dialect.clause_expression(clause, "title")) & found
+                    names = ids(dialect.clause_expression(clause, "names")) & found & ~title
+                    near_possible = clause.approximate_alternatives() or clause.subwords
+                    exact = (
+                        ids(dialect.clause_expression(clause, "exact")) & found if near_possible else found
+                    )
+                    levels.update(title=title, names=names, body=exact & ~title & ~names, near=found & ~exact)
+                out.append((clause, rarity(found.bit_count(), total), levels))
+        return out
+
+    @staticmethod
+    def _mode(matches, selected_mask):
+        """(matched bitmap, partial?): every required clause when some selected document has them
+        all, else any clause."""
+        required = [levels["any"] for clause, _w, levels in matches if not clause.optional]
+        every = required[0] if required else 0
+        for bitmap in required[1:]:
+            every &= bitmap
+        if every & selected_mask or not required:
+            return every if required else 0, False
+        anything = 0
+        for _clause, _w, levels in matches:
+            anything |= levels["any"]
+        return anything, True
+
+    @staticmethod
+    def _scores(snap, matches, selected, partial):
+        """(default score, {pk: score}) for the documents of `selected`: every document not in the
+        dict scores the default (all required clauses in the body), so a common word's thousands
+        of plain body matches cost nothing here; only documents with better or worse fields do."""
+        default = (
+            0
+            if partial
+            else sum(clause_points(w, "body") for clause, w, _levels in matches if not clause.optional)
+        )
+        special = defaultdict(int)
+        for clause, weight, levels in matches:
+            baseline = 0 if partial or clause.optional else clause_points(weight, "body")
+            for level in LEVELS:
+                bitmap = levels.get(level, 0) & selected
+                delta = clause_points(weight, level) - baseline
+                if bitmap and delta:
+                    for pk in snap.members(bitmap):
+                        special[pk] += delta
+        if not partial:
+            # Documents whose adjustments cancel out still belong to the default stream.
+            special = {pk: default + delta for pk, delta in special.items() if delta}
+        return default, dict(special)
+
+    def _ranked(self, snap, matches, selected, partial, end):
+        """The first `end` (pk, score) of `selected` by score, then title order."""
+        default, special = self._scores(snap, matches, selected, partial)
+        rank = snap.title_rank
+        top = heapq.nsmallest(end, special.items(), key=lambda item: (-item[1], rank.get(item[0], 0)))
+        if partial:
+            return top
+        rest = selected & ~snap.bitmap_of(special)
+        if rest.bit_count() < 2000:
+            plain = sorted(snap.members(rest), key=lambda pk: rank.get(pk, 0))[:end]
+        else:
+            rest_bytes, contains, plain = snap.as_bytes(rest), snap.contains, []
+            for pk in snap.by_title:
+                if contains(rest_bytes, pk):
+                    plain.append(pk)
+                    if len(plain) >= end:
+                        break
+        merged = heapq.merge(
+            ((-score, rank.get(pk, 0), pk) for pk, score in top),
+            ((-default, rank.get(pk, 0), pk) for pk in plain),
+        )
+        return [(pk, -negative) for negative, _rank, pk in itertools.islice(merged, end)]
+
+    @staticmethod
+    def _score_of(pk, matches, snap):
+        score = 0
+        for _clause, weight, levels in matches:
+            for level in LEVELS:
+                if levels.get(level) and levels[level] >> (pk - snap.offset) & 1:
+                    score += clause_points(weight, level)
+                    break
+        return score
+
     def search(self, query):
-        """One full-text MATCH in SQL (every matching id with its score); tiers, kinds, filters
-        and facet counts on the snapshot's bitmaps; then the page of hits."""
+        """Per-clause MATCHes in SQL (ids only); tiers, kinds, filters, the all-or-partial rule,
+        facet counts and scores on the snapshot's bitmaps; then the page of hits."""
         started = time.perf_counter()
         prepared = prepare(query)
         snap = snapshots.get()
@@ -253,19 +345,19 @@ class DatabaseEngine(Engine):
         drop_invisible_filters(prepared, visible_values)
         if prepared.unsearchable or not prepared.tiers or not prepared.kinds:
             return empty_result(prepared, self.name, started)
-        scores = None
-        if prepared.has_text:
-            fuzzy = self._fuzzy(prepared, snap)
-            dialect = self.dialect
-            with connection.cursor() as cursor:
-                cursor.execute(dialect.all_matches_sql(), [dialect.match_expression(prepared.clauses, fuzzy)])
-                scores = cursor.fetchall()
-            matched = snap.bitmap_of(pk for pk, _score in scores)
-            base &= matched
         masks = {
             name: snap.union_of(snap.values, [(name, value) for value in values])
             for name, values in prepared.filters.items()
         }
+        filtered = base
+        for mask in masks.values():
+            filtered &= mask
+        matches, partial = [], False
+        if prepared.has_text:
+            spelling.expand(prepared, snap)
+            matches = self._clause_matches(prepared, snap, base)
+            matched, partial = self._mode(matches, filtered)
+            base &= matched
         selected = base
         for mask in masks.values():
             selected &= mask
@@ -280,21 +372,29 @@ class DatabaseEngine(Engine):
                 count = (scope & snap.values[(name, value)]).bit_count()
                 if count:
                     counts[name][value] = count
-        # When tiers, kinds and filters exclude none of the matches, no row needs checking.
-        everything_matched = scores is not None and selected == matched
-        ranked = self._page(snap, selected, scores, query, everything_matched)
+        start = (query.page - 1) * query.per_page
+        end = start + query.per_page
+        if matches and query.sort == "relevance":
+            ranked = self._ranked(snap, matches, selected, partial, end)[start:end]
+        else:
+            page = self._in_order(snap, selected, query.sort, end)[start:end]
+            ranked = [(pk, self._score_of(pk, matches, snap)) for pk in page]
         # Plain rows, not model instances: only what a hit shows.
         fields = ("pk", "kind", "object_id", "title", "url", "display", "date")
         entries = {
             row[0]: row
             for row in IndexEntry.objects.filter(pk__in=[pk for pk, _score in ranked]).values_list(*fields)
         }
-        hits = []
+        hits, missing_per_hit = [], []
         for pk, score in ranked:
             row = entries.get(pk)
             if row is not None:
                 _pk, kind, object_id, title, url, display, date = row
-                hits.append(make_hit(prepared, kind, object_id, title, url, display, score, date))
+                missing = self._missing(pk, matches, snap) if partial else []
+                missing_per_hit.append(set(missing))
+                hits.append(
+                    make_hit(prepared, kind, object_id, title, url, display, score, date, missing=missing)
+                )
         return Result(
             hits=hits,
             total=total,
@@ -304,57 +404,54 @@ class DatabaseEngine(Engine):
             query=query,
             corrections=prepared.corrections,
             ignored_filters=prepared.ignored,
+            partial=partial and total > 0,
+            unmatched=unmatched_words(prepared.clauses, missing_per_hit) if partial else [],
         )
 
     @staticmethod
-    def _page(snap, selected, scores, query, everything_matched=False):
-        """[(pk, score)] of the requested page, in the requested order."""
-        start = (query.page - 1) * query.per_page
-        end = start + query.per_page
-        selected_bytes = snap.as_bytes(selected)
-        if scores is not None and query.sort == "relevance":
-            contains = snap.contains
-            inside = scores if everything_matched else [r for r in scores if contains(selected_bytes, r[0])]
-            # Best score first; equal scores by title. The SQL returns matches in no defined order
-            # (PostgreSQL's changes after a rebuild), and a tie must never be broken by what else
-            # is in the index, hidden documents included.
-            title_rank = snap.title_rank
-            return heapq.nlargest(end, inside, key=lambda r: (r[1], -title_rank.get(r[0], 0)))[start:end]
-        order = snap.by_date if query.sort == "recent" else snap.by_title
-        score = dict(scores) if scores is not None else {}
-        page = []
+    def _missing(pk, matches, snap):
+        """The typed words (required clauses) document `pk` lacks."""
+        p = pk - snap.offset
+        return [c.typed for c, _w, levels in matches if not c.optional and not levels["any"] >> p & 1]
+
+    @staticmethod
+    def _in_order(snap, selected, sort, end):
+        """The first `end` ids of `selected` by title or by date."""
+        order = snap.by_date if sort == "recent" else snap.by_title
+        selected_bytes, contains, page = snap.as_bytes(selected), snap.contains, []
         for pk in order:
-            if snap.contains(selected_bytes, pk):
+            if contains(selected_bytes, pk):
                 page.append(pk)
                 if len(page) >= end:
                     break
-        return [(pk, score.get(pk, 0)) for pk in page[start:end]]
+        return page
 
     def matching_ids(self, text, kinds, viewer=None, limit=5000):
-        """{kind: [object ids]} of every document matching `text` (synonyms and spelling
-        included), for pages that filter their own lists by text (the directory)."""
+        """{kind: [object ids]} of the documents `text` finds (synonyms, spelling, sub-words and
+        the all-or-partial rule as on /search/), best first, for pages that filter their own
+        lists by text (the directory)."""
         from ..contract import Query
 
         prepared = prepare(Query(text=text, kinds=list(kinds), viewer=viewer))
-        if not prepared.has_text or not prepared.tiers:
+        if not prepared.has_text or not prepared.tiers or not prepared.kinds:
             return {}
-        fuzzy = self._fuzzy(prepared)
-        where, params = self._where(prepared)
-        # Only placeholders and integers are interpolated; values travel as parameters.
-        matches = self.dialect.matching_ids_sql()
-        sql = (
-            f"SELECT e.kind, e.object_id FROM search_indexentry e WHERE e.id IN ({matches}) "  # noqa: S608
-            f"AND {where} LIMIT {int(limit)}"
-        )
+        snap = snapshots.get()
+        base = snap.union_of(snap.tiers, prepared.tiers) & snap.union_of(snap.kinds, prepared.kinds)
+        spelling.expand(prepared, snap)
+        matches = self._clause_matches(prepared, snap, base)
+        matched, partial = self._mode(matches, base)
+        ranked = self._ranked(snap, matches, base & matched, partial, int(limit))
+        keys = dict(IndexEntry.objects.filter(pk__in=[pk for pk, _score in ranked]).values_list("pk", "kind"))
+        object_ids = dict(IndexEntry.objects.filter(pk__in=list(keys)).values_list("pk", "object_id"))
         out = defaultdict(list)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.dialect.match_expression(prepared.clauses, fuzzy), *params])
-            for kind, object_id in cursor.fetchall():
-                out[kind].append(object_id)
+        for pk, _score in ranked:
+            if pk in keys:
+                out[keys[pk]].append(object_ids[pk])
         return out
 
     def suggest(self, text, locale="en", viewer=None, limit=8):
-        """Names that start with what was typed, for the autocomplete list."""
+        """Names that start with what was typed, for the autocomplete list: organizations, then
+        services, then library titles; exact and prefix name matches first in each."""
         from ..contract import Query
 
         prepared = prepare(Query(text=text, locale=locale, viewer=viewer), prefix=True)
@@ -364,20 +461,31 @@ class DatabaseEngine(Engine):
         where, params = self._where(prepared)
         with connection.cursor() as cursor:
             cursor.execute(
-                self.dialect.ranked_sql(where, "relevance", f"LIMIT {int(limit)}"), [match, *params]
+                self.dialect.ranked_sql(where, "relevance", f"LIMIT {SUGGEST_CANDIDATES}"), [match, *params]
             )
             ranked = cursor.fetchall()
-        entries = IndexEntry.objects.in_bulk([pk for pk, _score in ranked])
+        fields = (
+            "pk",
+            "kind",
+            "object_id",
+            "title",
+            "url",
+            "display",
+            "sort_title",
+            "title_tokens",
+            "name_tokens",
+        )
+        rows = {
+            row[0]: row
+            for row in IndexEntry.objects.filter(pk__in=[pk for pk, _s in ranked]).values_list(*fields)
+        }
+        typed = [" ".join(a) for c in prepared.clauses for a in c.alternatives[:1]]
+        ordered = sorted(
+            rows.values(),
+            key=lambda r: suggestion_key(r[1], r[7], [r[8]], typed, (r[6], r[1], r[2])),
+        )
         out = []
-        for pk, _score in ranked:
-            e = entries.get(pk)
-            if e is not None:
-                display = e.display.get(locale) or e.display.get("en") or {}
-                out.append(
-                    {
-                        "kind": e.kind,
-                        "title": display.get("title") or e.title,
-                        "url": display.get("url") or e.url,
-                    }
-                )
+        for _pk, kind, _object_id, title, url, display, *_rest in ordered[:limit]:
+            shown = (display or {}).get(locale) or (display or {}).get("en") or {}
+            out.append({"kind": kind, "title": shown.get("title") or title, "url": shown.get("url") or url})
         return out

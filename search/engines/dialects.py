@@ -3,8 +3,14 @@
 Both receive only normalised tokens (see `search.text`), quoted here, never user syntax, and
 they are passed as query parameters. The SQL strings below interpolate only constants, SQL
 fragments built from placeholders, and integers (hence the S608 exemptions).
-A query is clauses (AND) of alternatives (OR) of phrases (token sequences).
+A query is clauses of alternatives (OR) of phrases (token sequences). Each clause is also
+asked per field ("title", "names", whole words anywhere = "exact", or "any" = whole words,
+spelling neighbours and the sub-word phrase), so the engine can score the best field it
+matched (see engines/base.py, "Scoring"). Sub-word tokens live in their own field and are
+only ever matched through a clause's sub-word phrase.
 """
+
+WORD_FIELDS = "{title names body}"
 
 
 def _fts5_quote(token):
@@ -15,23 +21,42 @@ def _pg_quote(token):
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _fts5_options(alternatives, prefix=False):
+    return "(" + " OR ".join(_fts5_quote(" ".join(a)) + ("*" if prefix else "") for a in alternatives) + ")"
+
+
 class SQLiteFTS5:
-    """An FTS5 table `search_fts(title, names, body)` whose rowid is the IndexEntry id."""
+    """An FTS5 table `search_fts(title, names, body, subwords)` whose rowid is the IndexEntry id."""
 
     vendor = "sqlite"
-    weights = (10.0, 5.0, 1.0)  # bm25 weights of title, names, body
+    weights = (10.0, 5.0, 1.0, 0.0)  # bm25 weights of title, names, body, subwords (autocomplete)
 
     def match_expression(self, clauses, fuzzy=None, names_only=False):
+        """Every clause (AND) in the word fields: autocomplete and the benchmark's raw floor."""
         parts = []
         for clause in clauses:
-            options = []
-            for alternative in clause.alternatives:
-                phrase = _fts5_quote(" ".join(alternative))
-                options.append(phrase + ("*" if clause.prefix else ""))
-            options += [_fts5_quote(word) for word in (fuzzy or {}).get(clause.typed, ())]
-            parts.append("(" + " OR ".join(options) + ")")
+            options = list(clause.alternatives) + [(w,) for w in (fuzzy or {}).get(clause.typed, ())]
+            parts.append(_fts5_options(options, clause.prefix))
         expression = " AND ".join(parts)
-        return "{title names} : (" + expression + ")" if names_only else expression
+        return ("{title names} : (" if names_only else WORD_FIELDS + " : (") + expression + ")"
+
+    def clause_expression(self, clause, level):
+        """The clause asked in one field ("title", "names"), in any word field ("exact"), or
+        with its near alternatives and sub-word phrase too ("any")."""
+        exact = _fts5_options(clause.exact_alternatives(), clause.prefix)
+        if level == "title":
+            return "{title} : " + exact
+        if level == "names":
+            return "{names} : " + exact
+        if level == "exact":
+            return WORD_FIELDS + " : " + exact
+        options = _fts5_options(
+            clause.exact_alternatives() + clause.approximate_alternatives(), clause.prefix
+        )
+        expression = WORD_FIELDS + " : " + options
+        if clause.subwords:
+            expression += " OR {subwords} : " + _fts5_quote(" ".join(clause.subwords))
+        return expression
 
     def matching_ids_sql(self):
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
@@ -54,11 +79,13 @@ class SQLiteFTS5:
         )
 
     def write(self, cursor, rows):
-        """rows: [(entry id, title tokens, name tokens, body tokens)]"""
+        """rows: [(entry id, title tokens, name tokens, body tokens, sub-word tokens)]"""
         if not rows:
             return
         cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(r[0],) for r in rows])
-        cursor.executemany("INSERT INTO search_fts (rowid, title, names, body) VALUES (%s, %s, %s, %s)", rows)
+        cursor.executemany(
+            "INSERT INTO search_fts (rowid, title, names, body, subwords) VALUES (%s, %s, %s, %s, %s)", rows
+        )
 
     def remove(self, cursor, ids):
         cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
@@ -72,13 +99,14 @@ class SQLiteFTS5:
 
 class PostgresFTS:
     """A `vector tsvector` column on search_indexentry (GIN-indexed), built from our tokens:
-    title tokens weigh A, names B, body D. No PostgreSQL text parser or dictionary is involved,
+    title tokens weigh A, names B, sub-word tokens C, body D (weights here name the field; the
+    score is ours, see engines/base.py). No PostgreSQL text parser or dictionary is involved,
     so Khmer and Thai words stay exactly as ICU segmented them."""
 
     vendor = "postgresql"
 
-    def _lexeme(self, alternative, prefix, names_only):
-        weight = "AB" if names_only else ""
+    def _lexeme(self, alternative, prefix, names_only, weight=None):
+        weight = weight if weight is not None else ("AB" if names_only else "ABD")
         if len(alternative) == 1:
             return _pg_quote(alternative[0]) + (":*" + weight if prefix else (":" + weight if weight else ""))
         words = [_pg_quote(w) + (":" + weight if weight else "") for w in alternative]
@@ -91,6 +119,19 @@ class PostgresFTS:
             options += [self._lexeme((w,), False, names_only) for w in (fuzzy or {}).get(clause.typed, ())]
             parts.append("(" + " | ".join(options) + ")")
         return " & ".join(parts)
+
+    def _options(self, alternatives, prefix, weight):
+        return "(" + " | ".join(self._lexeme(a, prefix, False, weight) for a in alternatives) + ")"
+
+    def clause_expression(self, clause, level):
+        """As SQLiteFTS5.clause_expression, with fields as weights (title A, names B, body D)."""
+        exact = clause.exact_alternatives()
+        if level in ("title", "names", "exact"):
+            return self._options(exact, clause.prefix, {"title": "A", "names": "B", "exact": "ABD"}[level])
+        expression = self._options(exact + clause.approximate_alternatives(), clause.prefix, "ABD")
+        if clause.subwords:
+            expression += " | " + self._lexeme(clause.subwords, False, False, "C")
+        return expression
 
     def matching_ids_sql(self):
         return "SELECT id FROM search_indexentry WHERE vector @@ CAST(%s AS tsquery)"
@@ -112,12 +153,13 @@ class PostgresFTS:
         )
 
     @staticmethod
-    def vector_literal(title, names, body):
+    def vector_literal(title, names, body, subwords=""):
         """A tsvector literal with positions and weights; fields are 100 positions apart so a
-        phrase never spans two fields."""
+        phrase never spans two fields. (Positions stop at 16383: a phrase past that point of a
+        very long document, body or sub-words, is not found; single words still are.)"""
         out = []
         position = 1
-        for tokens, weight in ((title, "A"), (names, "B"), (body, "D")):
+        for tokens, weight in ((title, "A"), (names, "B"), (body, "D"), (subwords, "C")):
             for token in tokens.split():
                 out.append(f"{_pg_quote(token)}:{min(position, 16383)}{weight}")
                 position += 1
@@ -127,7 +169,7 @@ class PostgresFTS:
     def write(self, cursor, rows):
         cursor.executemany(
             "UPDATE search_indexentry SET vector = CAST(%s AS tsvector) WHERE id = %s",
-            [(self.vector_literal(t, n, b), i) for i, t, n, b in rows],
+            [(self.vector_literal(t, n, b, sw), i) for i, t, n, b, sw in rows],
         )
 
     def remove(self, cursor, ids):

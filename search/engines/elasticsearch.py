@@ -12,6 +12,17 @@ the alias in one atomic `update_aliases` call, so searches never see a half-buil
 
 Text arrives already segmented and normalised by `search.text` (ICU for Khmer, Thai, Lao and
 Burmese), so the analyzer only splits on whitespace; the same tokens as the database engine.
+
+Scoring is the database engine's, not BM25 (see engines/base.py, "Scoring"): each clause is a
+`dis_max` of `constant_score` queries, one per field level, boosted by the clause's rarity
+weight, which one `filters` aggregation counts over the viewer's tiers first (BM25's statistics
+would include documents the viewer may not see). A search asks for every required clause
+(`bool.must`) and, when that finds nothing, for any clause (`bool.should`,
+`minimum_should_match: 1`): the database engine's two steps, so both give the same hits,
+order and `unmatched` words. Clauses are named, so each hit says which ones it matched.
+Spelling neighbours, splits and joins come from the database index's vocabulary of the
+viewer's tiers (search.engines.spelling), so both engines widen a word to the same terms;
+if that vocabulary is unavailable, `fuzziness: AUTO:4,7` stands in.
 """
 
 import logging
@@ -34,23 +45,32 @@ from elasticsearch.dsl import (
 
 from .. import registry
 from ..contract import Query, Result
-from ..planning import one_edit
+from . import snapshot as snapshots
+from . import spelling
 from .base import (
     Engine,
+    clause_points,
+    document_subwords,
     document_tokens,
     drop_invisible_filters,
     empty_result,
     make_facets,
     make_hit,
     prepare,
+    rarity,
     sort_title,
+    suggestion_key,
+    unmatched_words,
 )
 
 logger = logging.getLogger(__name__)
 
 TOKENS = analyzer("portal_tokens", tokenizer="whitespace", filter=["lowercase"])
 FIELDS = ["title_t^10", "names_t^5", "body_t"]
+WORD_FIELDS = ("title_t", "names_t", "body_t")
 FACET_SIZE = 500
+SUGGEST_CANDIDATES = 200
+RELEVANCE_ORDER = ["_score", "sort_title", "kind", "object_id"]  # _score: best first
 
 
 def document_class(kind, alias):
@@ -68,6 +88,7 @@ def document_class(kind, alias):
         "title_t": Text(analyzer=TOKENS),
         "names_t": Text(analyzer=TOKENS),
         "body_t": Text(analyzer=TOKENS),
+        "subwords_t": Text(analyzer=TOKENS),
         "facets": Object(properties=facet_fields),
         "Index": type("Index", (), {"name": alias, "settings": {"number_of_shards": 1}}),
     }
@@ -91,11 +112,13 @@ def prepare_document(doc):
         "title_t": title,
         "names_t": names,
         "body_t": body,
+        "subwords_t": document_subwords(doc),
         "facets": facets,
     }
 
 
 def clause_query(clause, names_only=False):
+    """Autocomplete: the clause in the name fields, the last word as a prefix."""
     fields = FIELDS[:2] if names_only else FIELDS
     options = []
     for alternative in clause.alternatives:
@@ -106,19 +129,66 @@ def clause_query(clause, names_only=False):
             options.append(Q("multi_match", query=text, fields=fields, type="phrase"))
         else:
             options.append(Q("multi_match", query=text, fields=fields))
-    if clause.fuzzy_token:
-        # One edit away, same first letter: the database engine's rule (search.planning.one_edit).
-        options.append(
-            Q("multi_match", query=clause.fuzzy_token, fields=fields, fuzziness=1, prefix_length=1, boost=0.5)
-        )
     return Q("bool", should=options, minimum_should_match=1)
+
+
+def _phrases(alternatives, fields):
+    """Any of `alternatives` (token tuples) as a whole word or phrase in any of `fields`."""
+    options = []
+    for field in fields:
+        for alternative in alternatives:
+            if len(alternative) == 1:
+                options.append(Q("term", **{field: alternative[0]}))
+            else:
+                options.append(Q("match_phrase", **{field: " ".join(alternative)}))
+    return Q("bool", should=options, minimum_should_match=1)
+
+
+def _near(clause, fuzzy):
+    """What counts as a near match of the clause: spelling neighbours (or, without the
+    vocabulary, Elasticsearch's own fuzziness) and the sub-word phrase."""
+    options = []
+    if clause.approximate_alternatives():
+        options.append(_phrases(clause.approximate_alternatives(), WORD_FIELDS))
+    if fuzzy and clause.fuzzy_token:
+        options += [
+            Q("fuzzy", **{f: {"value": clause.fuzzy_token, "fuzziness": "AUTO:4,7", "prefix_length": 1}})
+            for f in WORD_FIELDS
+        ]
+    if clause.subwords:
+        options.append(Q("match_phrase", subwords_t=" ".join(clause.subwords)))
+    return options
+
+
+def clause_any(clause, fuzzy=False):
+    """The clause matched anywhere (whole words, near matches, sub-words): its document count."""
+    options = [_phrases(clause.exact_alternatives(), WORD_FIELDS), *_near(clause, fuzzy)]
+    return Q("bool", should=options, minimum_should_match=1)
+
+
+def clause_scored(clause, weight, name, fuzzy=False):
+    """The clause scored by the best field it matches (engines/base.py, "Scoring")."""
+    exact = clause.exact_alternatives()
+    levels = [
+        Q("constant_score", filter=_phrases(exact, ["title_t"]), boost=clause_points(weight, "title")),
+        Q("constant_score", filter=_phrases(exact, ["names_t"]), boost=clause_points(weight, "names")),
+        Q("constant_score", filter=_phrases(exact, ["body_t"]), boost=clause_points(weight, "body")),
+    ]
+    near = _near(clause, fuzzy)
+    if near:
+        near_filter = Q("bool", should=near, minimum_should_match=1)
+        levels.append(Q("constant_score", filter=near_filter, boost=clause_points(weight, "near")))
+    return Q("dis_max", queries=levels, tie_breaker=0, _name=name)
 
 
 class PortalSearch(FacetedSearch):
     """Owns the query: clauses from search.planning, the viewer's tiers, facets, highlighting."""
 
-    def __init__(self, engine, prepared):
+    def __init__(self, engine, prepared, weights=None, partial=False, fuzzy=False):
         self.prepared = prepared
+        self.weights = weights or {}  # clause index -> rarity weight
+        self.partial = partial  # any clause, not every required one
+        self.fuzzy = fuzzy  # no vocabulary: Elasticsearch's own fuzziness
         self.index = [engine.alias(k) for k in prepared.kinds]
         self.using = engine.client
         self.facets = {
@@ -128,11 +198,11 @@ class PortalSearch(FacetedSearch):
         self._plain_filters = {k: v for k, v in prepared.filters.items() if k not in self.facets}
         order = prepared.query.sort
         if order == "title" or (order == "relevance" and not prepared.clauses):
-            sort = ["sort_title", "object_id"]
+            sort = ["sort_title", "kind", "object_id"]
         elif order == "recent":
             sort = [{"date": {"order": "desc", "missing": "_last"}}, "sort_title"]
         else:
-            sort = ()
+            sort = RELEVANCE_ORDER
         super().__init__(
             query=prepared.clauses or None,
             filters={k: v for k, v in prepared.filters.items() if k in self.facets},
@@ -142,7 +212,18 @@ class PortalSearch(FacetedSearch):
     def query(self, search, query):
         if not query:
             return search
-        return search.query(Q("bool", must=[clause_query(c) for c in query]))
+        scored = [
+            (c, clause_scored(c, self.weights.get(i, 0), f"c{i}", self.fuzzy)) for i, c in enumerate(query)
+        ]
+        if self.partial:
+            return search.query(Q("bool", should=[q for _c, q in scored], minimum_should_match=1))
+        return search.query(
+            Q(
+                "bool",
+                must=[q for c, q in scored if not c.optional],
+                should=[q for c, q in scored if c.optional],
+            )
+        )
 
     def search(self):
         s = super().search().filter("terms", tier=self.prepared.tiers)
@@ -153,16 +234,16 @@ class PortalSearch(FacetedSearch):
         # A kind whose index does not exist yet (nothing published, no rebuild) has no hits.
         return (
             s.source(["kind", "object_id", "title", "url", "display", "date"])
-            .extra(track_total_hits=True)
+            .extra(track_total_hits=True, track_scores=True)
             .params(ignore_unavailable=True, allow_no_indices=True)
         )
 
     def highlight(self, search):
-        # Only used to learn which index tokens a fuzzy clause matched, so the snippet (built
-        # from the display text, identically for both engines) marks them too.
-        return search.highlight(
-            "title_t", "names_t", "body_t", number_of_fragments=0, pre_tags=["\x02"], post_tags=["\x03"]
-        )
+        if self.fuzzy:  # words matched by fuzziness are not known in advance: learn them
+            return search.highlight(
+                "title_t", "names_t", "body_t", number_of_fragments=0, pre_tags=["\x02"], post_tags=["\x03"]
+            )
+        return search
 
 
 def _marked_tokens(highlight):
@@ -266,19 +347,28 @@ class ElasticsearchEngine(Engine):
         drop_invisible_filters(prepared, lambda name, values: self._visible_values(prepared, name, values))
         if prepared.unsearchable or not prepared.tiers or not prepared.kinds:
             return empty_result(prepared, self.name, started)
-        self._known_corrections(prepared)
-        faceted = PortalSearch(self, prepared)
+        fuzzy = not self._expand(prepared)
         start = (query.page - 1) * query.per_page
+        weights = self._weights(prepared, fuzzy) if prepared.clauses else {}
+        faceted = PortalSearch(self, prepared, weights, fuzzy=fuzzy)
         response = faceted[start : start + query.per_page].execute()
-        # Words Elasticsearch matched by fuzziness (not known in advance) are marked too; other
-        # highlighted tokens (parts of phrases) are not, so snippets match the database engine's.
-        neighbours = set().union(*(one_edit(c.fuzzy_token) for c in prepared.clauses if c.fuzzy_token))
-        hits = []
+        if prepared.clauses and response.hits.total.value == 0:
+            # No document has every word: the best partial matches instead.
+            faceted = PortalSearch(self, prepared, weights, partial=True, fuzzy=fuzzy)
+            response = faceted[start : start + query.per_page].execute()
+        partial = faceted.partial
+        hits, missing_per_hit = [], []
         for hit in response:
             meta = hit.meta
             source = hit.to_dict()
-            marked = _marked_tokens(meta.highlight.to_dict()) if "highlight" in meta else set()
-            extra = marked & neighbours
+            extra = _marked_tokens(meta.highlight.to_dict()) if fuzzy and "highlight" in meta else set()
+            matched = set(getattr(meta, "matched_queries", None) or ())
+            missing = (
+                [c.typed for i, c in enumerate(prepared.clauses) if not c.optional and f"c{i}" not in matched]
+                if partial
+                else []
+            )
+            missing_per_hit.append(set(missing))
             hits.append(
                 make_hit(
                     prepared,
@@ -290,21 +380,56 @@ class ElasticsearchEngine(Engine):
                     meta.score if prepared.has_text else 0,
                     _date(source.get("date")),
                     extra_terms=extra,
+                    missing=missing,
                 )
             )
         counts = {}
         for name in prepared.facet_fields:
             counts[name] = {value: count for value, count, _selected in getattr(response.facets, name, [])}
+        total = response.hits.total.value
         return Result(
             hits=hits,
-            total=response.hits.total.value,
+            total=total,
             facets=make_facets(prepared, counts),
             engine=self.name,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             query=query,
             corrections=prepared.corrections,
             ignored_filters=prepared.ignored,
+            partial=partial and total > 0,
+            unmatched=unmatched_words(prepared.clauses, missing_per_hit) if partial else [],
         )
+
+    def _expand(self, prepared):
+        """Spelling neighbours, splits, joins and "did you mean" from the database index's
+        vocabulary (kept beside this one and partitioned by tier). False when unavailable."""
+        if not prepared.clauses:
+            return True
+        try:
+            spelling.expand(prepared, snapshots.get())
+            return True
+        except Exception:  # the database index is an aid here, never a reason to fail
+            logger.warning("Spelling vocabulary unavailable; using Elasticsearch fuzziness", exc_info=True)
+            return False
+
+    def _weights(self, prepared, fuzzy):
+        """Each clause's rarity weight, counted over what the viewer may see (tiers, kinds)."""
+        s = (
+            Search(using=self.client, index=[self.alias(k) for k in prepared.kinds])
+            .filter("terms", tier=prepared.tiers)
+            .filter("terms", kind=prepared.kinds)
+            .extra(size=0, track_total_hits=True)
+            .params(ignore_unavailable=True, allow_no_indices=True)
+        )
+        filters = {f"c{i}": clause_any(c, fuzzy).to_dict() for i, c in enumerate(prepared.clauses)}
+        s.aggs.bucket("clauses", "filters", filters=filters)
+        response = s.execute()
+        visible = response.hits.total.value
+        buckets = response.aggregations.clauses.buckets if visible else {}
+        return {
+            i: rarity(buckets[f"c{i}"].doc_count if visible else 0, visible)
+            for i in range(len(prepared.clauses))
+        }
 
     def _visible_values(self, prepared, name, values):
         """Which of `values` of facet `name` some document in the viewer's tiers has."""
@@ -321,18 +446,9 @@ class ElasticsearchEngine(Engine):
         response = s.execute()
         return {bucket.key for bucket in response.aggregations.visible.buckets} & set(values)
 
-    def _known_corrections(self, prepared):
-        """ "Did you mean": a word missing from the vocabulary with a neighbour one edit away.
-        The vocabulary is the database index's, kept up to date beside this one and partitioned
-        by tier, so only words of documents the viewer may see are offered."""
-        from .database import DatabaseEngine
-
-        try:
-            DatabaseEngine()._fuzzy(prepared)
-        except Exception:  # the database index is an aid here, never a reason to fail
-            logger.warning("Spelling suggestions unavailable", exc_info=True)
-
     def suggest(self, text, locale="en", viewer=None, limit=8):
+        """As the database engine: organizations, then services, then library titles; exact and
+        prefix name matches first in each."""
         prepared = prepare(Query(text=text, locale=locale, viewer=viewer), prefix=True)
         if not prepared.has_text or not prepared.tiers or not prepared.kinds:
             return []
@@ -340,11 +456,22 @@ class ElasticsearchEngine(Engine):
             PortalSearch(self, prepared)
             .search()
             .query(Q("bool", must=[clause_query(c, names_only=True) for c in prepared.clauses]))
-            .extra(size=limit)
+            .source(["kind", "object_id", "title", "url", "display", "sort_title", "title_t", "names_t"])
+            .extra(size=SUGGEST_CANDIDATES)
+        )
+        typed = [" ".join(a) for c in prepared.clauses for a in c.alternatives[:1]]
+        rows = [hit.to_dict() for hit in s.execute()]
+        rows.sort(
+            key=lambda r: suggestion_key(
+                r.get("kind"),
+                r.get("title_t", ""),
+                [r.get("names_t", "")],
+                typed,
+                (r.get("sort_title", ""), r.get("kind", ""), r.get("object_id", "")),
+            )
         )
         out = []
-        for hit in s.execute():
-            source = hit.to_dict()
+        for source in rows[:limit]:
             display = (
                 (source.get("display") or {}).get(locale) or (source.get("display") or {}).get("en") or {}
             )

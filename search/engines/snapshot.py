@@ -20,6 +20,9 @@ _lock = threading.Lock()
 _snapshots = {}
 
 
+_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+
+
 def _bitmap(positions, size):
     data = bytearray((size >> 3) + 1)
     for p in positions:
@@ -31,7 +34,7 @@ class Snapshot:
     def __init__(self, token):
         self.token = token
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, kind, tier, sort_title, date FROM search_indexentry")
+            cursor.execute("SELECT id, kind, tier, sort_title, date, object_id FROM search_indexentry")
             entries = cursor.fetchall()
             cursor.execute("SELECT entry_id, field, value FROM search_indexfacet")
             facets = cursor.fetchall()
@@ -42,12 +45,13 @@ class Snapshot:
         # The spelling vocabulary per tier: a viewer's corrections come only from their tiers.
         self.vocabulary = {tier: frozenset(terms) for tier, terms in words.items()}
         self._vocabularies = {}
+        self.cache = {}  # derived per tier combination (spelling buckets, neighbours)
         ids = [row[0] for row in entries]
         self.offset = min(ids) if ids else 0
         self.size = (max(ids) - self.offset + 1) if ids else 1
         offset = self.offset
         by_tier, by_kind, by_value = defaultdict(list), defaultdict(list), defaultdict(list)
-        for pk, kind, tier, _title, _date in entries:
+        for pk, kind, tier, _title, _date, _object_id in entries:
             by_tier[tier].append(pk - offset)
             by_kind[kind].append(pk - offset)
         for entry_id, field, value in facets:
@@ -58,8 +62,9 @@ class Snapshot:
         self.fields = defaultdict(list)
         for field, value in self.values:
             self.fields[field].append(value)
-        # Orders for browsing without text: by title, and by date (newest first).
-        self.by_title = [row[0] for row in sorted(entries, key=lambda r: (r[3], r[0]))]
+        # Orders for browsing without text: by title, and by date (newest first). Title ties go
+        # by kind and id, as in Elasticsearch (never by row id, which differs between indexes).
+        self.by_title = [row[0] for row in sorted(entries, key=lambda r: (r[3], r[1], r[5]))]
         self.by_date = [
             row[0] for row in sorted(entries, key=lambda r: (str(r[4] or ""), r[3]), reverse=True)
         ]
@@ -90,6 +95,16 @@ class Snapshot:
         out = 0
         for key in keys:
             out |= mapping.get(key, 0)
+        return out
+
+    def members(self, bitmap):
+        """The entry ids in `bitmap`, ascending (a scan of its bytes: cheap even when dense)."""
+        out = []
+        offset = self.offset
+        for index, byte in enumerate(bitmap.to_bytes((self.size >> 3) + 1, "little")):
+            if byte:
+                base = (index << 3) + offset
+                out.extend(base + bit for bit in _BITS[byte])
         return out
 
     def contains(self, bitmap_bytes, pk):
