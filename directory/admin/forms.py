@@ -53,8 +53,10 @@ def _location_label(location):
 
 
 class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
-    """Offers only the locations of the service's own organization (all of them on a new service,
-    labelled with the organization; ``ServiceAtLocation.clean`` rejects a mismatch)."""
+    """Offers only the locations of the service's own organization: the posted one, else the
+    saved one; none on a new service until its organization is known (never every organization's,
+    which would list other organizations' shelters). A crafted post of another organization's
+    location fails the field's queryset, and ``ServiceAtLocation.clean`` rejects a mismatch too."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,8 +70,7 @@ class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
         locations = Location.objects.select_related("organization", "area").order_by(
             "organization__name", "sort_order", "name"
         )
-        if organization_id:
-            locations = locations.filter(organization_id=organization_id)
+        locations = locations.filter(organization_id=organization_id) if organization_id else locations.none()
         base_form = formset.form
         service = self.instance
 
@@ -80,6 +81,10 @@ class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
                 if field is not None:
                     field.queryset = locations
                     field.label_from_instance = _location_label
+                    if not organization_id:
+                        field.help_text = _(
+                            "Choose the organization and save a draft: its locations are then offered here."
+                        )
                 # New rows have no service yet; ServiceAtLocation.clean() compares organizations.
                 if self.instance.service_id is None and not ServiceAtLocation.service.is_cached(
                     self.instance

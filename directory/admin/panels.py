@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
 )
 
 from .forms import OrganizationAdminForm, ServiceAdminForm
+from .map_picker import MapPickerPanel, MapPointInput
 from .stewardship import stewardship_panels
 
 # Countries are a short list: a select box honours `limit_choices_to={"kind": "country"}`,
@@ -49,7 +50,8 @@ location_panels = [
     FieldRowPanel([FieldPanel("name"), FieldPanel("location_type")]),
     FieldPanel("area"),
     FieldPanel("address"),
-    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    FieldRowPanel([FieldPanel("latitude", widget=MapPointInput), FieldPanel("longitude")]),
+    MapPickerPanel(heading=_("Place on the map")),
     FieldPanel("visibility"),
     FieldPanel("directions"),
     FieldPanel("accessibility"),

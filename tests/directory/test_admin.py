@@ -6,6 +6,7 @@ form from the form the view renders (including the inline formsets' management f
 """
 
 import datetime
+import re
 
 import pytest
 from django import forms
@@ -962,3 +963,75 @@ def test_member_added_in_the_admin_sees_restricted_details_once_published(admin_
     html = staff_client.get(f"/directory/{org.slug}/").content.decode()
     assert "012 345 678" in html
     assert "012 345 678" not in Client().get(f"/directory/{org.slug}/").content.decode()
+
+
+# --- usability: visible fields, own locations, the map picker ----------------------------------
+
+
+def _panels(panel):
+    yield panel
+    for child in getattr(panel, "children", ()):
+        yield from _panels(child)
+
+
+def test_no_field_uses_the_title_style_without_a_placeholder():
+    """Wagtail's "title" panel style hides the label and, until hovered, the border: without a
+    placeholder the field is an invisible box (the organization's Name was). Every edit screen."""
+    from wagtail.admin.panels import TitleFieldPanel
+    from wagtail.snippets.models import get_snippet_models
+
+    from library.models import LibraryDocumentPage
+
+    handlers = [LibraryDocumentPage.get_edit_handler()]
+    for model in get_snippet_models():
+        viewset = getattr(model, "snippet_viewset", None)
+        if viewset is not None:
+            handlers.append(viewset.get_edit_handler())
+    assert len(handlers) > 3
+    for handler in handlers:
+        for panel in _panels(handler):
+            if isinstance(panel, TitleFieldPanel) and "title" in (panel.classname or "").split():
+                assert panel.placeholder, f"{handler.model.__name__}.{panel.field_name} would be invisible"
+
+
+@pytest.mark.django_db
+def test_the_organization_name_is_an_ordinary_labelled_field(admin_client):
+    html = admin_client.get(admin_url("organization", "add")).content.decode()
+    assert '<label for="id_name" id="id_name-label">' in html
+    assert not re.search(r'class="w-panel[^"]*\btitle\b', html)  # the style that hid it
+
+
+@pytest.mark.django_db
+def test_a_new_service_offers_no_other_organizations_locations(admin_client, org_with_location, make_org):
+    org, location = org_with_location
+    other = make_org("Other shelter organization")
+    shelter = Location.objects.create(
+        organization=other, name="Safe house", location_type="shelter", area=Area.objects.get(key="KH:02"),
+        visibility="partners",
+    )
+    response = admin_client.get(admin_url("service", "add"))
+    field = response.context["form"].formsets["service_at_locations"].empty_form.fields["location"]
+    assert list(field.queryset) == []  # none until the organization is known, never everyone's
+
+    # A crafted post attaching another organization's shelter is refused; nothing is created.
+    data = service_form(admin_client, org).add_row("service_at_locations", location=shelter)
+    errors = form_errors(data.post(admin_client, action="publish"))
+    assert "service_at_locations-0-location" in errors
+    assert not Service.objects.filter(name="Legal aid for returnees").exists()
+    assert not ServiceAtLocation.objects.filter(location=shelter).exists()
+
+    # Its own organization's location is accepted.
+    data = service_form(admin_client, org).add_row("service_at_locations", location=location)
+    assert data.post(admin_client, action="publish").status_code == 302
+    assert Service.objects.get(name="Legal aid for returnees").service_at_locations.get().location == location
+
+
+@pytest.mark.django_db
+def test_each_location_row_has_a_map_picker_loaded_from_static_files(admin_client, org_with_location):
+    org, _location = org_with_location
+    html = admin_client.get(admin_url("organization", "edit", org.pk)).content.decode()
+    assert 'data-portal-map-picker data-prefix="locations-0"' in html
+    assert 'data-prefix="locations-__prefix__"' in html  # the "Add location" template row too
+    assert 'src="/static/vendor/leaflet/leaflet.js"' in html
+    assert 'src="/static/portal/js/map-picker.js"' in html
+    assert 'href="/static/vendor/leaflet/leaflet.css"' in html
