@@ -68,10 +68,13 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self.exempt(request.path_info):
+        if user.is_authenticated and not user.is_verified():
             owed = policy.state(user)
-            if owed == policy.ENROL:
-                return redirect(_with_next(reverse("accounts:enrol"), request))
-            if owed in {policy.CODE, policy.DISABLED}:
-                return redirect(_with_next(reverse("accounts:two_factor"), request))
+            if owed in {policy.ENROL, policy.CODE, policy.DISABLED}:
+                # On the sign-in pages it may stay: it sees them as a signed-out visitor would
+                # (directory.visibility.viewer_tier gives it the public tier).
+                user.second_factor_pending = True
+                if not self.exempt(request.path_info):
+                    target = "accounts:enrol" if owed == policy.ENROL else "accounts:two_factor"
+                    return redirect(_with_next(reverse(target), request))
         return self.get_response(request)

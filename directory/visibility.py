@@ -36,6 +36,8 @@ def viewer_tier(user, organization=None):
     """The viewer's tier, site-wide, or for one organization's details when it is given."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Visibility.PUBLIC
+    if getattr(user, "second_factor_pending", False):  # password only so far (accounts/middleware.py)
+        return Visibility.PUBLIC
     if user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
         return Visibility.RESTRICTED
     if organization is not None and is_member(user, organization):

@@ -33,6 +33,9 @@ def test_admin_without_a_second_factor_is_refused_the_admin(client, admin_user, 
         assert refused.status_code == 302, path
         assert refused["Location"].startswith("/accounts/two-factor/enrol/?next="), path
     assert client.post("/admin/pages/add/").status_code == 302
+    # On the enrolment page itself the password alone earns no tier: the header says so.
+    enrol_page = client.get("/accounts/two-factor/enrol/").content.decode()
+    assert "Signed in (public access)" in enrol_page and "restricted access" not in enrol_page
 
 
 def test_enrolment_shows_a_qr_code_and_the_secret_then_recovery_codes_once(client, admin_user, require_2fa):
