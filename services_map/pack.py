@@ -1,6 +1,8 @@
 """Printable referral pack for one province: one A4 page a social worker can pin to a wall.
 
-Sections: hotlines (national ones too), shelters, legal aid, medical care, reintegration.
+Sections: hotlines (national ones first), shelters, legal aid, medical care, reintegration. A
+national hotline (directory/hotlines.py) that does not reach the province on the coverage
+report (a short code filed under its head office's province) is printed above the sections.
 Each entry: service, organization, the phones the viewer may see, the area (never a street
 address: shelters are area-only, and the pack has no room for addresses anyway), the
 last-verified date and a QR code back to the live entry. Verified entries come first; at most
@@ -19,6 +21,7 @@ import qrcode.image.svg
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from directory.hotlines import national_hotlines
 from directory.models import Service, Visibility
 from directory.models.choices import TIER_ORDER
 
@@ -73,6 +76,7 @@ class Pack:
     province: object
     sections: list
     tier: str  # the most private tier of anything printed
+    hotlines: list = field(default_factory=list)  # national hotlines not in the Hotlines section
 
     @property
     def is_public(self):
@@ -88,10 +92,15 @@ def build_pack(province, viewer, absolute, report, today=None):
     """The pack for `province` as `viewer` may see it. `report` is the coverage area report
     for the section codes (coverage.Coverage.area_report); `absolute(path)` makes a full URL."""
     report = {family.code: items for family, _cell, items in report}
+    hotlines = national_hotlines(province.country_code)
+    national = {h.phone.service_id for h in hotlines}
     sections = []
     chosen = []
     for code, title in SECTIONS:
         items = report.get(code, [])
+        if code == "HELP":  # national hotlines first (a stable sort keeps the verified order)
+            items = sorted(items, key=lambda i: not (i.nationwide or i.pk in national))
+            hotlines = [h for h in hotlines if h.phone.service_id not in {i.pk for i in items}]
         section = PackSection(code, str(title), more=max(len(items) - PER_SECTION, 0))
         section.entries = items[:PER_SECTION]
         chosen += [i.pk for i in section.entries]
@@ -112,4 +121,4 @@ def build_pack(province, viewer, absolute, report, today=None):
             url = absolute(item.url)
             built.append(PackEntry(item=item, phones=phones, where=where, qr=qr_svg(url), absolute_url=url))
         section.entries = built
-    return Pack(province=province, sections=sections, tier=_tier_max(tiers))
+    return Pack(province=province, sections=sections, tier=_tier_max(tiers), hotlines=hotlines)

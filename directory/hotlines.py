@@ -1,0 +1,79 @@
+"""National hotlines: listed first on the home page, province pages and referral packs.
+
+A national hotline is a public phone on the "hotline" channel of a published, active service that
+either serves a whole country (a service area that is a country) or is dialled as a short code
+(1288, 1280: short codes work across the country). Only public phones are listed, so the same
+list is right for every viewer and can sit on cached public pages. A hotline whose number has
+not been entered or verified is still listed, saying so: demo data holds no real number.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import get_language
+from wagtail.models import Locale
+
+from .models import AreaKind, Channel, Language, ServicePhone, ServiceStatus, Visibility
+
+
+@dataclass
+class Hotline:
+    phone: ServicePhone  # number, display, tel_uri, short_code_note, description (purpose), hours
+    service_name: str
+    organization_name: str
+    url: str
+    languages: list  # language names
+
+    @property
+    def verified(self):
+        return self.phone.is_verified
+
+
+def national_hotlines(country_code=None):
+    """Hotlines of `country_code` (all countries when None), verified numbers first, then numbers
+    not yet verified, then hotlines with no number yet; by organization within each."""
+    nationwide = Q(service__service_areas__area__kind=AreaKind.COUNTRY)
+    if country_code:
+        nationwide &= Q(service__service_areas__area__key=country_code)
+    short_code = Q(number__regex=r"^[0-9]+$")
+    if country_code:
+        short_code &= Q(country__in=[country_code] + ([""] if country_code == "KH" else []))
+    phones = (
+        ServicePhone.objects.filter(
+            nationwide | short_code,
+            channel=Channel.HOTLINE,
+            visibility=Visibility.PUBLIC,
+            service__live=True,
+            service__status=ServiceStatus.ACTIVE,
+            service__organization__live=True,
+        )
+        .select_related("service__organization", "service__locale")
+        .distinct()
+        .order_by("service__organization__name", "sort_order", "pk")
+    )
+    # One copy per service: the visitor's language when it exists, else the default language.
+    preference = [get_language() or "", Locale.get_default().language_code]
+    phones = list(phones)
+    best = {}
+    for phone in phones:
+        service = phone.service
+        language = service.locale.language_code
+        rank = preference.index(language) if language in preference else len(preference)
+        if service.translation_key not in best or rank < best[service.translation_key][0]:
+            best[service.translation_key] = (rank, service.pk)
+    chosen = {pk for _rank, pk in best.values()}
+    phones = [p for p in phones if p.service_id in chosen]
+    codes = {c.strip() for p in phones for c in p.languages.split(",") if c.strip()}
+    names = dict(Language.objects.filter(code__in=codes).values_list("code", "name_en"))
+    hotlines = [
+        Hotline(
+            phone=phone,
+            service_name=phone.service.name,
+            organization_name=phone.service.organization.name,
+            url=phone.service.get_absolute_url(),
+            languages=[names.get(c.strip(), c.strip()) for c in phone.languages.split(",") if c.strip()],
+        )
+        for phone in phones
+    ]
+    hotlines.sort(key=lambda h: (not h.verified, not h.phone.number))  # stable: by organization within
+    return hotlines
