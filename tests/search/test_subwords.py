@@ -59,3 +59,20 @@ def test_sub_word_tokens_are_plain_terms_and_bounded():
     long_text = "ជនរងគ្រោះ " * (SUBWORD_TOKEN_LIMIT // 2)
     assert len(subword_string(long_text).split()) == SUBWORD_TOKEN_LIMIT
     assert subword_string("") == "" and subword_string(None) == ""
+
+
+def test_every_domain_word_in_the_projects_khmer_strings_is_findable():
+    """bench/khmer_subwords.py prints the shares; here: with sub-words, no occurrence is lost."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "khmer_subwords.py"
+    spec = importlib.util.spec_from_file_location("khmer_subwords", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    words = bench.domain_words()
+    assert {"រងគ្រោះ", "ច្បាប់", "ស្វែងរក", "ភ្នាក់ងារ"} <= set(words)
+    found = [r for text in bench.khmer_texts() for word in words for r in bench.occurrences(text, word)]
+    assert len(found) > 100
+    assert sum(whole for whole, _ in found) < len(found)  # whole words alone miss some
+    assert all(either for _, either in found)
