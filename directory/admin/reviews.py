@@ -5,7 +5,12 @@
   and a link to the full verification form;
 * ``verify`` / ``confirm``: log a verification (full form / one click);
 * ``history``: the verification log and the reminders sent for one entry;
-* ``handover``: move all steward and deputy roles of a departing user to a successor.
+* ``handover``: move all steward and deputy roles of a departing user to a successor;
+* ``assign``: give the ticked entries (or every entry matching the filters) a steward and/or a
+  deputy (``directory.admin.assignment``; Moderators and Coordinators).
+
+The dashboard's "Stewardship" filter lists the viewer's own entries (steward or deputy) or the
+unassigned ones (no steward).
 
 Editors, Moderators and Coordinators (and superusers) may use the dashboard and log
 verifications (permission ``directory.add_verificationlog``); handing over needs
@@ -30,7 +35,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from ..freshness import Freshness, freshness, verified_days_ago
+from ..freshness import Freshness, freshness, last_verified_on, verified_days_ago
 from ..models import Area, Language, Organization, Service
 from ..models.stewardship import ReviewReminder, VerificationLog, VerificationMethod, VerificationOutcome
 from ..stewardship import (
@@ -41,12 +46,19 @@ from ..stewardship import (
     reviewable_organizations,
     reviewable_services,
 )
+from .assignment import AssignForm, assign_view, can_assign
 
 REVIEW_PERMISSION = "directory.add_verificationlog"
 HANDOVER_PERMISSION = "directory.hand_over_stewardship"
 MODELS = {"organization": Organization, "service": Service}
 # Overdue entries first (an editor can act on them now), then orphaned (they need a steward), then due.
-STATE_ORDER = {Freshness.OVERDUE: 0, Freshness.ORPHANED: 1, Freshness.DUE: 2, Freshness.FRESH: 3}
+STATE_ORDER = {
+    Freshness.OVERDUE: 0,
+    Freshness.ORPHANED: 1,
+    Freshness.DUE: 2,
+    Freshness.UNVERIFIED: 3,
+    Freshness.FRESH: 4,
+}
 
 
 def can_review(user):
@@ -111,6 +123,15 @@ class ReviewFilterForm(forms.Form):
     province = forms.ModelChoiceField(
         label=_("Province"), queryset=Area.objects.none(), required=False, empty_label=_("All")
     )
+    stewardship = forms.ChoiceField(
+        label=_("Stewardship"),
+        choices=[
+            ("", _("Anyone's")),
+            ("mine", _("My entries (steward or deputy)")),
+            ("unassigned", _("Unassigned (no steward)")),
+        ],
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,9 +143,15 @@ class ReviewFilterForm(forms.Form):
         )
 
 
-def _filtered(form):
+def _filtered(form, user=None):
     organizations, services = reviewable_organizations(), reviewable_services()
     data = form.cleaned_data if form.is_valid() else {}
+    if data.get("stewardship") == "mine" and user is not None:
+        mine = Q(steward=user) | Q(deputy=user)
+        organizations, services = organizations.filter(mine), services.filter(mine)
+    elif data.get("stewardship") == "unassigned":
+        organizations = organizations.filter(steward__isnull=True)
+        services = services.filter(steward__isnull=True)
     if data.get("organization"):
         org = data["organization"]
         organizations = organizations.filter(pk=org.pk)
@@ -169,6 +196,7 @@ class Row:
         self.state = state
         self.state_label = Freshness(state).label
         self.days = verified_days_ago(entry, today)
+        self.last_verified = last_verified_on(entry)  # an organization's includes its services'
         self.organization = entry if self.kind == "organization" else entry.organization
         self.steward = user_label(entry.steward)
         self.deputy = user_label(entry.deputy)
@@ -188,12 +216,17 @@ class Row:
         return (STATE_ORDER[self.state], not never, -(self.days or 0), self.entry.name.lower())
 
 
+def filtered_entries(form, user, today=None):
+    """[(entry, freshness)] the dashboard lists for this filter form and viewer."""
+    organizations, services, states = _filtered(form, user)
+    return entries_needing_review(today, organizations=organizations, services=services, states=states)
+
+
 def dashboard(request):
     _require(can_review, request)
     today = timezone.localdate()
     form = ReviewFilterForm(request.GET or None)
-    organizations, services, states = _filtered(form)
-    found = entries_needing_review(today, organizations=organizations, services=services, states=states)
+    found = filtered_entries(form, request.user, today)
     latest = _latest_logs([entry for entry, _state in found])
     rows = sorted(
         (Row(entry, state, today, latest.get((entry._meta.model_name, entry.pk))) for entry, state in found),
@@ -219,6 +252,8 @@ def dashboard(request):
             "querystring": query.urlencode(),
             "current_url": request.get_full_path(),
             "can_hand_over": can_hand_over(request.user),
+            "can_assign": can_assign(request.user),
+            "assign_form": AssignForm(initial={"filters": query.urlencode()}),
             "today": today,
         },
     )
@@ -460,6 +495,7 @@ class ReviewsViewSet(ViewSet):
         return [
             path("", dashboard, name="index"),
             path("handover/", handover, name="handover"),
+            path("assign/", assign_view, name="assign"),
             path("<str:kind>/<int:pk>/confirm/", confirm, name="confirm"),
             path("<str:kind>/<int:pk>/verify/", verify, name="verify"),
             path("<str:kind>/<int:pk>/history/", history, name="history"),

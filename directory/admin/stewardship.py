@@ -23,7 +23,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ..freshness import Freshness, freshness, verified_days_ago
+from ..freshness import Freshness, freshness, last_verified_on, verified_days_ago
 from ..models import SuggestionStatus, UpdateSuggestion
 
 # --- organization and service edit screens -----------------------------------------------------
@@ -44,7 +44,7 @@ class VerificationHistoryPanel(Panel):
                 context.update(
                     state=Freshness(freshness(entry)).label,
                     days=verified_days_ago(entry),
-                    last_verified=entry.last_verified,
+                    last_verified=last_verified_on(entry),
                     logs=list(entry.verifications.select_related("verified_by")[:5]),
                     verify_url=reverse("directory_reviews:verify", args=[kind, entry.pk]),
                     history_url=reverse("directory_reviews:history", args=[kind, entry.pk]),
@@ -60,9 +60,18 @@ def stewardship_panels():
     ]
 
 
+def _creator(form):
+    """The editor creating a new entry (None when editing one, or without a user)."""
+    user = getattr(form, "for_user", None)
+    if form.instance.pk is not None or user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user
+
+
 def limit_steward_choices(form):
     """Offer active users as steward and deputy, plus whoever holds the role now (so an entry
-    whose steward was deactivated can still be saved while a successor is found)."""
+    whose steward was deactivated can still be saved while a successor is found). On a new
+    entry the editor creating it is offered as its steward."""
     User = get_user_model()
     current = [getattr(form.instance, f"{role}_id") for role in ("steward", "deputy")]
     queryset = User.objects.filter(Q(is_active=True) | Q(pk__in=[pk for pk in current if pk])).order_by(
@@ -73,6 +82,9 @@ def limit_steward_choices(form):
         if field is not None:
             field.queryset = queryset
             field.label_from_instance = _user_label
+    creator = _creator(form)
+    if creator is not None and "steward" in form.fields and form.instance.steward_id is None:
+        form.initial["steward"] = creator.pk  # the instance's empty value would win over field.initial
 
 
 def _user_label(user):
@@ -82,6 +94,11 @@ def _user_label(user):
 
 
 def clean_stewardship(form, cleaned_data):
+    """Steward and deputy differ; a new entry saved without a steward gets its creator (whoever
+    creates an entry keeps it current unless another steward is chosen)."""
+    creator = _creator(form)
+    if creator is not None and "steward" in form.fields and cleaned_data.get("steward") is None:
+        cleaned_data["steward"] = creator
     steward, deputy = cleaned_data.get("steward"), cleaned_data.get("deputy")
     if steward is not None and deputy is not None and steward.pk == deputy.pk:
         form.add_error("deputy", _("The deputy must be someone other than the steward."))
