@@ -26,6 +26,14 @@ class Location(Orderable):
     address = models.TextField(blank=True, validators=[validate_plain_text])
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    point_is_approximate = models.BooleanField(
+        _("approximate point"),
+        default=False,
+        help_text=_(
+            "Tick when the point marks the town or province seat rather than the address (the demo "
+            "data's points come from a gazetteer). Pages, the map and HSDS say so."
+        ),
+    )
     visibility = models.CharField(
         max_length=12,
         choices=Visibility.choices,
