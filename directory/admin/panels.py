@@ -52,6 +52,7 @@ location_panels = [
     FieldPanel("address"),
     FieldRowPanel([FieldPanel("latitude", widget=MapPointInput), FieldPanel("longitude")]),
     MapPickerPanel(heading=_("Place on the map")),
+    FieldPanel("point_is_approximate"),
     FieldPanel("visibility"),
     FieldPanel("directions"),
     FieldPanel("accessibility"),
