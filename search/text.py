@@ -52,11 +52,9 @@ _SCRIPT_FOLDS = (
     # Vowel u then nikahit (ុំ), not the reverse that renders the same.
     (re.compile("\u17c6\u17bb"), "\u17bb\u17c6"),
 )
-_CHAR_FOLDS = str.maketrans(
-    {
-        "\u17a3": "\u17a2",  # deprecated independent vowel QAQ -> QA (Unicode recommends)
-        "\u17b2": "\u17b1",  # QOO type two -> QOO type one (ឲ្យ = ឱ្យ)
-    }
+_CHAR_FOLDS = (
+    ("\u17a3", "\u17a2"),  # deprecated independent vowel QAQ -> QA (Unicode recommends)
+    ("\u17b2", "\u17b1"),  # QOO type two -> QOO type one (ឲ្យ = ឱ្យ)
 )
 # Per token: deprecated QAA -> QA + AA; invisible inherent vowels and zero-width characters go.
 _TOKEN_FOLDS = str.maketrans(
@@ -88,7 +86,9 @@ def fold_script(text):
     """`text` with one spelling of interchangeable Khmer characters (same length, same offsets)."""
     for pattern, replacement in _SCRIPT_FOLDS:
         text = pattern.sub(replacement, text)
-    return text.translate(_CHAR_FOLDS)
+    for old, new in _CHAR_FOLDS:
+        text = text.replace(old, new)
+    return text
 
 
 def fold_letters(text):
@@ -164,10 +164,12 @@ def _admin_split(piece, token):
     return None
 
 
-def _pieces(start, piece):
-    """(start, end, token) of one ICU segment: cut where digits meet Khmer/Thai/Lao letters and
-    after a glued administrative word."""
+@lru_cache(maxsize=20000)
+def _pieces(piece):
+    """((start, end, token), ...) of one non-ASCII ICU segment, offsets within it: cut where
+    digits meet Khmer/Thai/Lao letters and after a glued administrative word."""
     edges = [0] + [m.start() for m in _DIGIT_EDGE.finditer(piece)] + [len(piece)]
+    out = []
     for a, b in zip(edges, edges[1:], strict=False):
         part = piece[a:b]
         token = normalize_word(part)
@@ -175,12 +177,13 @@ def _pieces(start, piece):
             continue
         cut = _admin_split(part, token)
         if cut is None:
-            yield start + a, start + b, token
+            out.append((a, b, token))
         else:
-            yield start + a, start + a + cut, normalize_word(part[:cut])
+            out.append((a, a + cut, normalize_word(part[:cut])))
             rest = normalize_word(part[cut:])
             if rest:
-                yield start + a + cut, start + b, rest
+                out.append((a + cut, b, rest))
+    return tuple(out)
 
 
 # Invisible characters inside words (Khmer inherent vowels, joiners) would make ICU cut the word:
@@ -196,8 +199,13 @@ def token_spans(text):
         positions = [i for i, ch in enumerate(text) if ch not in _INVISIBLE]
         text = "".join(text[i] for i in positions)
     spans = []
-    for start, _end, piece in _segments(text):
-        spans.extend(_pieces(start, piece))
+    for start, end, piece in _segments(text):
+        if piece.isascii():  # the common case: no script digits to cut, no admin word to split
+            token = normalize_word(piece)
+            if token:
+                spans.append((start, end, token))
+        else:
+            spans.extend((start + a, start + b, token) for a, b, token in _pieces(piece))
     if positions is not None:  # back to offsets in the text as it was
         spans = [(positions[s], positions[e - 1] + 1, t) for s, e, t in spans]
     return spans
