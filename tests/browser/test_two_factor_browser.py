@@ -8,6 +8,7 @@ import time
 import pytest
 from django_otp.oath import TOTP
 
+from . import conftest as browser_conftest
 from .conftest import run_portal_server, screenshot
 from .test_csp_browser import REPORT_VIOLATIONS, Watched
 
@@ -18,16 +19,27 @@ ADMIN = {"username": "twofa-admin", "password": "twofa-admin-pw-123", "email": "
 
 @pytest.fixture(scope="module")
 def twofa_server():
-    yield from run_portal_server(
-        extra_env={
-            "DEBUG": "0",
-            "PORTAL_REQUIRE_2FA": "1",
-            "DJANGO_SUPERUSER_USERNAME": ADMIN["username"],
-            "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
-            "DJANGO_SUPERUSER_EMAIL": ADMIN["email"],
-        },
-        runserver_args=("--insecure",),  # static files with DEBUG off
-    )
+    # Passkeys need a host name (not an IP address) and an origin the server knows beforehand:
+    # the port is chosen here so that http://localhost:<port> can be allowed.
+    port = browser_conftest._free_port()
+    chosen, browser_conftest._free_port = browser_conftest._free_port, lambda: port
+    try:
+        server = run_portal_server(
+            extra_env={
+                "DEBUG": "0",
+                "PORTAL_REQUIRE_2FA": "1",
+                "WEBAUTHN_ORIGINS": f"http://localhost:{port}",
+                "DJANGO_SUPERUSER_USERNAME": ADMIN["username"],
+                "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
+                "DJANGO_SUPERUSER_EMAIL": ADMIN["email"],
+            },
+            runserver_args=("--insecure",),  # static files with DEBUG off
+        )
+        base = next(server)
+    finally:
+        browser_conftest._free_port = chosen
+    yield base
+    next(server, None)  # stops the server
 
 
 def watched_page(browser, base, **context_args):
@@ -110,6 +122,48 @@ def test_first_sign_in_enrols_an_app_then_shows_recovery_codes_then_the_admin(br
         assert page.url == twofa_server + "/admin/"
         assert page.locator("main").is_visible()
         assert "Dashboard" in page.title()
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_a_partner_enrols_a_passkey_and_signs_in_with_it(browser, twofa_server):
+    """With Chromium's virtual authenticator (a platform passkey that always says yes)."""
+    base = twofa_server.replace("127.0.0.1", "localhost")
+    context, watch = watched_page(browser, base, viewport={"width": 1280, "height": 900})
+    page = watch.page
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+        "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True,
+    }})
+
+    def partner_password():
+        watch.goto("/accounts/login/?next=/directory/")
+        page.fill("#id_username", "browser-partner")
+        page.fill("#id_password", "browser-partner-pw")
+        page.click("[data-testid=sign-in]")
+        page.wait_for_load_state("networkidle")
+
+    try:
+        partner_password()
+        assert "/accounts/two-factor/enrol/" in page.url
+        page.click("#passkey-register-button")
+        page.wait_for_url("**/accounts/two-factor/recovery-codes/**")
+        assert page.locator("[data-testid=recovery-codes] li").count() == 10
+        page.click("[data-testid=recovery-continue]")
+        page.wait_for_load_state("networkidle")
+        assert page.url == base + "/directory/"
+        assert "partners access" in page.locator(".account").inner_text()
+
+        page.locator(".account button", has_text="Sign out").click()
+        page.wait_for_load_state("networkidle")
+        partner_password()
+        assert "/accounts/two-factor/" in page.url
+        page.click("#passkey-verification-button")
+        page.wait_for_url(base + "/directory/")
+        assert "partners access" in page.locator(".account").inner_text()
         watch.assert_clean()
     finally:
         context.close()
