@@ -1,6 +1,7 @@
 """Load the demonstration library (300 records of the domain brief) as published demo items.
 
-Metadata only: titles, issuers, years, types, countries, languages and topics; no files. The
+Metadata only: titles, issuers, years, types, countries, languages and topics, and an abstract
+composed from them (`abstracts.py`: what the item is, never what it found); no files. The
 issuer is linked to a directory organization when exactly one published organization has that
 name (or that acronym or alias). Idempotent: items are keyed by slug; a second run creates
 nothing and refreshes the fields from the fixture.
@@ -18,6 +19,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from directory.models import Area, Language, Organization, OrganizationName
 
 from ..models import DocumentType, LibraryDocumentPage, LibraryIndexPage
+from .abstracts import demo_abstract
 from .translations import alternative_titles
 
 FIXTURE = Path(__file__).resolve().parent / "records.csv"
@@ -114,6 +116,8 @@ def _load(records, parent, orgs, countries, languages, existing):
                 parent.add_child(instance=page)
                 created += 1
                 continue
+            if page.abstract:  # an abstract an editor wrote (or an earlier run's) is kept
+                fields = {k: v for k, v in fields.items() if k != "abstract"}
             changed = [k for k, v in fields.items() if getattr(page, k) != v]
             current = (
                 sorted(a.key for a in page.countries.all()),
@@ -158,6 +162,7 @@ def _fields(row, orgs, countries, languages):
         [languages[c] for c in row["language"].split(";") if c in languages],
         sorted({t.replace("-", " ") for t in row["topics"].split(";") if t.strip()}),
     )
+    fields["abstract"] = demo_abstract(row["doc_type"], issuers, fields["year"], relations[0], relations[2])
     return fields, relations
 
 
