@@ -59,6 +59,7 @@ TRAFFICKING_FIELDS = [f for f in FIELDS if f.startswith("trafficking_")]
 
 # The admin's three choices; "not stated" first, the initial value of a new service.
 FORM_CHOICES = [("", _("Not stated")), ("True", _("Yes")), ("False", _("No"))]
+FORM_HELP = _("Leave “Not stated” unless the organization or its own documents say yes or no.")
 
 
 def state(value):

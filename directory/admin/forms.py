@@ -63,6 +63,7 @@ class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
         for name in eligibility.FIELDS:  # three choices, "not stated" first and by default
             if name in self.fields:
                 self.fields[name].widget = forms.RadioSelect(choices=eligibility.FORM_CHOICES)
+                self.fields[name].help_text = eligibility.FORM_HELP
         formset = self.formsets.get("service_at_locations")
         if formset is None:
             return
