@@ -210,3 +210,11 @@ def test_the_second_factor_page_keeps_next_on_this_site_only(client, admin_user,
     response = submit_code(client, code_for(device), next_url="https://evil.example.org/")
     assert response["Location"] == "/directory/"
     assert User.objects.get(pk=admin_user.pk).is_active
+
+
+def test_the_sign_in_steps_speak_khmer(client, partner, require_2fa):
+    client.cookies["django_language"] = "km"
+    partner_password_sign_in(client)
+    html = client.get("/accounts/two-factor/enrol/").content.decode()
+    assert "រៀបចំការចូលប្រើពីរជំហាន" in html  # "Set up two-step sign-in"
+    assert "កូដ QR សម្រាប់កម្មវិធីផ្ទៀងផ្ទាត់របស់អ្នក" in html  # the QR code's alt text
