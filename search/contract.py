@@ -7,7 +7,9 @@
 
 Matching: every query word when some document has them all; otherwise (`partial`) documents
 with some of them, ranked by how many (rarity-weighted) they have. `unmatched` lists the typed
-words that hits on this page lack, so the page can say so and offer to search without them.
+words that hits on this page lack, so the page can say so and offer to search without them;
+`absent` those that no document the viewer may see (of the kinds searched) has at all ("no
+results contain X").
 
 `Document` is what apps hand to the index: only data every viewer of `tier` may see.
 """
@@ -102,6 +104,7 @@ class Result:
     notice: str = ""  # shown to the user, e.g. when the search server is down
     partial: bool = False  # no document has every word: these have some of them
     unmatched: list = field(default_factory=list)  # typed words some hits on this page lack
+    absent: list = field(default_factory=list)  # typed words no document the viewer may see has
 
     @property
     def pages(self):

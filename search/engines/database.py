@@ -406,6 +406,7 @@ class DatabaseEngine(Engine):
             ignored_filters=prepared.ignored,
             partial=partial and total > 0,
             unmatched=unmatched_words(prepared.clauses, missing_per_hit) if partial else [],
+            absent=[c.typed for c, weight, _levels in matches if not weight and not c.optional],
         )
 
     @staticmethod

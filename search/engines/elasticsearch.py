@@ -398,6 +398,7 @@ class ElasticsearchEngine(Engine):
             ignored_filters=prepared.ignored,
             partial=partial and total > 0,
             unmatched=unmatched_words(prepared.clauses, missing_per_hit) if partial else [],
+            absent=[c.typed for i, c in enumerate(prepared.clauses) if not weights.get(i) and not c.optional],
         )
 
     def _expand(self, prepared):

@@ -40,13 +40,11 @@ def _refill(apps, schema_editor, with_subwords, shortest):
     from search.subwords import subword_string
 
     IndexEntry = apps.get_model("search", "IndexEntry")
-    IndexTerm = apps.get_model("search", "IndexTerm")
     IndexState = apps.get_model("search", "IndexState")
     vendor = schema_editor.connection.vendor
     rows = IndexEntry.objects.order_by("pk").values_list(
         "pk", "kind", "tier", "title_tokens", "name_tokens", "body_tokens"
     )
-    counts = Counter()
     batch = []
 
     def flush(cursor):
@@ -68,21 +66,31 @@ def _refill(apps, schema_editor, with_subwords, shortest):
         batch.clear()
 
     with schema_editor.connection.cursor() as cursor:
-        for pk, kind, tier, title, names, body in rows.iterator(chunk_size=BATCH):
+        for pk, _kind, _tier, title, names, body in rows.iterator(chunk_size=BATCH):
             subwords = subword_string(" ".join([title, names, body])) if with_subwords else ""
             batch.append((pk, title, names, body, subwords))
-            for word in _words(title, names, body, shortest):
-                counts[(word, kind, tier)] += 1
             if len(batch) >= BATCH:
                 flush(cursor)
         flush(cursor)
+    fill_vocabulary(apps, shortest)
+    # Every process's in-memory snapshot is out of date.
+    IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+def fill_vocabulary(apps, shortest=3):
+    """The spelling vocabulary from the indexed entries, words of `shortest` letters and up."""
+    IndexEntry = apps.get_model("search", "IndexEntry")
+    IndexTerm = apps.get_model("search", "IndexTerm")
+    counts = Counter()
+    rows = IndexEntry.objects.values_list("kind", "tier", "title_tokens", "name_tokens", "body_tokens")
+    for kind, tier, title, names, body in rows.iterator(chunk_size=BATCH):
+        for word in _words(title, names, body, shortest):
+            counts[(word, kind, tier)] += 1
     IndexTerm.objects.all().delete()
     IndexTerm.objects.bulk_create(
         [IndexTerm(term=w, kind=k, tier=t, documents=n) for (w, k, t), n in counts.items()],
         batch_size=BATCH,
     )
-    # Every process's in-memory snapshot is out of date.
-    IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
 
 def _recreate_fts(schema_editor, columns):

@@ -23,6 +23,19 @@ QUERIES = [
     ("", {"group": ["migrants"], "language": ["km"]}),
     ("reintegration", {"province": ["kratie"]}),
     ('"NEAR( * AND', {}),
+    # Partial matches: no document has every word.
+    ("shelter for boys Battambang", {}),
+    ("Poipet zzyzxqwv", {}),
+    ("legal aid Battambang", {"kind": ["organization"]}),
+    ("centre zzyzxqwv", {"province": ["battambang"]}),
+    # Stop words and administrative words never block.
+    ("the reception centre of Battambang province", {}),
+    ("ខេត្ត បាត់ដំបង", {}),
+    # Spelling by length, compounds, sub-words.
+    ("reintegrasoin", {}),
+    ("counseling centre", {}),
+    ("រងគ្រោះ", {}),
+    ("ច្បាប់", {}),
 ]
 
 
@@ -43,7 +56,14 @@ def shape(result):
             for name, values in result.facets.items()
         },
         result.corrections,
+        result.partial,
+        result.unmatched,
+        result.absent,
     )
+
+
+def ranking(result):
+    return [(h.kind, h.id, h.score, h.missing) for h in result.hits]
 
 
 @pytest.mark.parametrize("text, filters", QUERIES, ids=[f"{q}|{sorted(f)}" for q, f in QUERIES])
@@ -59,3 +79,13 @@ def test_same_snippets_from_both_engines(both):
     db_hits = {h.id: (h.title, h.snippet) for h in database.search(Query(**query)).hits}
     es_hits = {h.id: (h.title, h.snippet) for h in elasticsearch.search(Query(**query)).hits}
     assert db_hits == es_hits and db_hits
+
+
+@pytest.mark.parametrize("text", [q for q, f in QUERIES if q and not f])
+def test_same_order_scores_and_missing_words_from_both_engines(both, text):
+    database, elasticsearch = both
+    for page in (1, 2):
+        query = dict(text=text, per_page=3, page=page)
+        db, es = database.search(Query(**query)), elasticsearch.search(Query(**query))
+        assert ranking(db) == ranking(es)
+        assert (db.partial, db.unmatched) == (es.partial, es.unmatched)
