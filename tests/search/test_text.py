@@ -77,6 +77,7 @@ def test_khmer_subscript_da_and_ta_are_one_spelling():
     assert tokens("ស្ដាប់") == tokens("ស្តាប់")
     assert tokens("អន្ដរជាតិ") == tokens("អន្តរជាតិ") == ["អន្តរជាតិ"]  # ICU then cuts it alike
     assert tokens("ស្រ្តី") == tokens("ស្ត្រី")  # coeng ro typed before the other subscript
+    assert tokens("ជ\u17c6\u17bbវិញ") == tokens("ជុំវិញ")  # nikahit typed before the vowel u
 
 
 def test_deprecated_and_invisible_khmer_characters_are_folded():
