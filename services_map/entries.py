@@ -110,6 +110,18 @@ def load_users(rows, offset):
     return {u.pk: u for u in get_user_model().objects.filter(pk__in=ids).only("pk", "is_active")}
 
 
+LOCATION_ROW_FIELDS = (
+    "pk",
+    "organization_id",
+    "name",
+    "location_type",
+    "visibility",
+    "latitude",
+    "longitude",
+    "area_id",
+)
+
+
 @dataclass(slots=True)
 class LocationRow:
     pk: int
@@ -122,6 +134,8 @@ class LocationRow:
     area_id: int
     # A service of a confidential type is offered here (directory.visibility decides what follows).
     confidential_service: bool = False
+    # The point marks the town or province seat, not the address (Location.point_is_approximate).
+    approximate_point: bool = False
 
     @property
     def type_label(self):
@@ -315,10 +329,10 @@ def _build_entries(services, viewer, today, phones, ordered):
     org_locations = defaultdict(list)
     org_location_rows = Location.objects.filter(organization__in=org_ids)
     confidential = locations_offering_confidential_services(org_location_rows)  # one query
-    for values in org_location_rows.order_by("organization_id", "sort_order", "pk").values_list(
-        "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
+    for *values, approximate in org_location_rows.order_by("organization_id", "sort_order", "pk").values_list(
+        *LOCATION_ROW_FIELDS, "point_is_approximate"
     ):
-        row = LocationRow(*values, values[0] in confidential)
+        row = LocationRow(*values, values[0] in confidential, approximate)
         locations[row.pk] = row
         org_locations[row.organization_id].append(row.pk)
     areas = load_areas({row.area_id for row in locations.values()})

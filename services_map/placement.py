@@ -12,6 +12,9 @@ Rules (the map, the GeoJSON, the list and the editors' report all follow them):
   district, or of its province when the district has no centre, flagged as approximate. Its
   own coordinates are never read for such a viewer, and the GeoJSON's bounding-box filter and
   counts use the point drawn, not the recorded one.
+* A public point recorded as approximate (``Location.point_is_approximate``: the town or
+  province seat, as the demo data's gazetteer points are) is drawn there, flagged approximate
+  with the reason in words, like an area centre.
 * Viewers who may see a confidential location exactly but whose point is missing or invalid
   still get the approximate marker, so nobody sees less than the public does.
 * A public location without a valid point stays off the map (never at 0,0), and so does a
@@ -28,6 +31,8 @@ from directory.validators import COUNTRY_BOUNDS
 from directory.visibility import project_location
 
 COORDINATE_DECIMALS = 5  # about 1 m: as precise as any address point needs to be
+# A public point that marks the town or province seat, not the address (Location.point_is_approximate).
+APPROXIMATE_POINT_NOTE = _("Approximate point: the town centre of %(area)s, not the address.")
 
 
 class Problem:
@@ -140,14 +145,17 @@ def place_location(row, tier, areas):
     if shown.exact:
         problem = point_problem(shown.latitude, shown.longitude, area.country_code if area else "")
         if problem is None:
+            where = area_label(area, areas)
+            approximate = bool(getattr(row, "approximate_point", False))
             return Place(
                 location_id=row.pk,
                 latitude=round(shown.latitude, COORDINATE_DECIMALS),
                 longitude=round(shown.longitude, COORDINATE_DECIMALS),
-                approximate=False,
-                where=area_label(area, areas),
+                approximate=approximate,
+                where=where,
                 name=shown.name,
                 location_type=row.location_type,
+                hidden_note=str(APPROXIMATE_POINT_NOTE) % {"area": where} if approximate else "",
                 tier=visibility,
             )
         if visibility == Visibility.PUBLIC:

@@ -23,7 +23,7 @@ from directory.visibility import (
     locations_offering_confidential_services,
 )
 
-from .entries import LocationRow, load_areas
+from .entries import LOCATION_ROW_FIELDS, LocationRow, load_areas
 from .placement import Problem, area_centre, point_problem
 
 OFF_MAP = "off"
@@ -71,7 +71,7 @@ def report_rows(params=None):
     org_locations = Location.objects.filter(organization__in=services.values("organization_id"))
     confidential = locations_offering_confidential_services(org_locations)
     for values in org_locations.order_by("organization_id", "sort_order", "pk").values_list(
-        "pk", "organization_id", "name", "location_type", "visibility", "latitude", "longitude", "area_id"
+        *LOCATION_ROW_FIELDS
     ):
         row = LocationRow(*values, values[0] in confidential)
         locations[row.pk] = row

@@ -6,7 +6,9 @@ project. Every organization and service is marked `is_demo`, so the site shows t
 
 Privacy rules (see README.md in this folder): no phone numbers at all (hotlines carry an empty
 number, shown as "number not yet verified"), e-mail addresses only under example.org, no street
-addresses and no map points; shelter locations are partners-only and name the area only.
+addresses; the only map points are town centres from a gazetteer on public offices, flagged
+approximate (directory.demo.points); shelter locations are partners-only and name the area only.
+A share of entries gets a demo verification (directory.demo.verifications).
 
 `load_demo()` is idempotent: organizations are keyed by their slug, services by name within
 their organization, child rows by a natural key; a second run creates nothing and only saves
@@ -45,7 +47,9 @@ from ..models import (
 )
 from .eligibility import demo_eligibility
 from .parents import parent_slug
+from .points import clear_confidential_points, office_row
 from .translations import names as translated_names
+from .verifications import add_demo_verifications
 
 FIXTURE = Path(__file__).resolve().parent / "organizations.json"
 
@@ -337,6 +341,15 @@ def _load(touched, stdout):
             if org not in touched:
                 touched.append(org)
 
+    # Never a point on a confidential place (directory.visibility decides), whatever linked it.
+    cleared = clear_confidential_points(list(orgs.values()))
+    if cleared:
+        counts.add("approximate points removed from confidential places", updated=cleared)
+    doubtful = [r["slug"] for r in records if r.get("name_unverified") or r.get("place_unverified")]
+    verified = add_demo_verifications(skip_slugs=doubtful)
+    if verified:
+        counts.add("demo verifications", created=verified)
+
     if stdout is not None:
         for label, entry in counts.items():
             created, updated, deleted = entry["created"], entry["updated"], entry["deleted"]
@@ -384,6 +397,10 @@ def _load_children(org, record, areas, terms, languages, counts, fresh):
                 "visibility": Visibility.PARTNERS,
             }
         )
+    # A public office at the town the sources name, flagged approximate (directory.demo.points).
+    office = office_row(areas[record["area"]] if record["area"] else None)
+    if office is not None:
+        location_rows.append(office)
     locations = _sync(
         org.locations.all(),
         Location,
@@ -520,7 +537,10 @@ def _load_children(org, record, areas, terms, languages, counts, fresh):
             ServiceAtLocation,
             {"service": service},
             ("location_id",),
-            [{"location_id": loc.pk} for loc in locations] if top.code == "SHELTER" else [],
+            # The shelter service is offered at the shelter only, never at the public office.
+            [{"location_id": loc.pk} for loc in locations if loc.location_type == LocationType.SHELTER]
+            if top.code == "SHELTER"
+            else [],
             counts,
             "services at locations",
             fresh=new_service,

@@ -101,6 +101,7 @@ class LocationView:
     longitude: float | None = None
     directions: str = ""
     accessibility: str = ""
+    approximate_point: bool = False  # the point marks the town or province seat, not the address
 
 
 def _contact_view(contact, kind, tier, slug):
@@ -140,6 +141,7 @@ def _location_view(location, tier, offers_confidential_service):
     else:
         view.address = shown.address
         view.latitude, view.longitude = shown.latitude, shown.longitude
+        view.approximate_point = location.point_is_approximate
         view.directions, view.accessibility = location.directions, location.accessibility
     return view
 

@@ -194,6 +194,35 @@ def alternate_names(names):
     return [n.name for kind in PUBLISHED_NAME_KINDS for n in names if n.kind == kind]
 
 
+APPROXIMATE_POINT_TERM = {
+    "code": "approximate",
+    "name": "Approximate point (town or province seat, not the address)",
+    "taxonomy": "mekong-protection-point-precision",
+}
+
+
+def _approximate_point(org, loc, description):
+    """HSDS has no precision field on a location: say it in the description and as an attribute
+    (link_type "point_precision"), so a reader that drops one still sees the other."""
+    term = {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, "mekong-protection:point-precision:approximate"))}
+    term.update(APPROXIMATE_POINT_TERM)
+    note = "Approximate point: the town or province seat, not the address."
+    return {
+        "description": f"{description}. {note}" if description else note,
+        "attributes": [
+            {
+                "id": _uuid(org, "location-point-precision", loc.pk),
+                "link_id": _uuid(org, "location", loc.pk),
+                "link_entity": "location",
+                "link_type": "point_precision",
+                "taxonomy_term_id": term["id"],
+                "taxonomy_term": term,
+                "value": "approximate",
+            }
+        ],
+    }
+
+
 def _hsds_location(org, loc):
     # `loc` is a detail.LocationView, already cut to the viewer's tier (see the module notes).
     data = {
@@ -205,6 +234,8 @@ def _hsds_location(org, loc):
     if loc.address_shown:
         if loc.latitude is not None and loc.longitude is not None:
             data["latitude"], data["longitude"] = loc.latitude, loc.longitude
+            if loc.approximate_point:
+                data.update(_approximate_point(org, loc, data["description"]))
         if loc.address:
             areas = list(loc.areas)
             data["addresses"] = [

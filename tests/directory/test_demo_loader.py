@@ -122,7 +122,9 @@ def test_loads_150_published_demo_organizations(demo):
     assert not orgs.filter(is_demo=False).exists()
     assert not orgs.filter(live=False).exists()
     assert not orgs.filter(first_published_at__isnull=True).exists()
-    assert not orgs.filter(last_verified__isnull=False).exists()
+    # A share carries a demo verification (test_demo_points.py), nothing else is dated.
+    dated = orgs.filter(last_verified__isnull=False)
+    assert dated.exists() and not dated.exclude(verifications__note__startswith="Demo verification").exists()
     assert not orgs.exclude(website="").exists()
 
 
@@ -219,7 +221,7 @@ def test_unverified_markers_become_notes(demo):
     assert "not confirmed" in cwcc.description
     apnsw = org("asia-pacific-network-of-sex-workers")
     assert "Location as recorded in the sources: Bangkok (unverified)." in apnsw.description
-    assert apnsw.last_verified is None
+    assert apnsw.last_verified is None  # never given a demo verification either
 
 
 def test_languages_follow_the_country(demo):
@@ -282,10 +284,13 @@ def test_shelters_have_a_partners_only_location_without_coordinates(demo):
         assert location.organization_id == service.organization_id
         assert location.area_id in (service.organization.area_id, service.organization.country_id)
         location.full_clean()
-    assert not Location.objects.filter(latitude__isnull=False).exists()
-    assert not Location.objects.filter(longitude__isnull=False).exists()
-    assert set(Location.objects.values_list("address", flat=True)) == {loader.SHELTER_ADDRESS}
-    assert not Location.objects.filter(visibility="public").exists()
+    shelters = Location.objects.filter(location_type="shelter")
+    assert not shelters.filter(latitude__isnull=False).exists()
+    assert not shelters.filter(longitude__isnull=False).exists()
+    assert set(shelters.values_list("address", flat=True)) == {loader.SHELTER_ADDRESS}
+    assert not shelters.filter(visibility="public").exists()
+    # The only other locations are the public offices at their towns (test_demo_points.py).
+    assert set(Location.objects.exclude(location_type="shelter").values_list("name", flat=True)) == {"Office"}
 
 
 def test_shelter_eligibility_rules(demo):
