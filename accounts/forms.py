@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from accounts import throttle
+from accounts import policy, throttle
 
 
 class ThrottledSignIn:
@@ -24,10 +24,13 @@ class ThrottledSignIn:
         if locked:
             raise forms.ValidationError(locked, code="too_many_attempts")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
             attempt.failed()
             raise
+        if policy.state(self.get_user()) == policy.NOT_REQUIRED:
+            attempt.succeeded()  # signed in for good; otherwise the second step clears the count
+        return cleaned
 
 
 class PartnerSignInForm(ThrottledSignIn, AuthenticationForm):

@@ -131,8 +131,23 @@ def test_a_failed_passkey_counts_as_a_failed_sign_in(client, partner, require_2f
     assert LOCKED in submit_code(client, "123456").content.decode()
 
 
-def test_a_successful_sign_in_clears_the_accounts_count(client, partner):
+def test_a_successful_sign_in_clears_the_accounts_count(client, partner, settings):
+    settings.PORTAL_REQUIRE_2FA = False  # the password is the whole sign-in for this account
     for _ in range(4):
         partner_password_sign_in(client, password="wrong")
     partner_password_sign_in(client, password=PARTNER_PASSWORD)
     assert signed_in(client)
+    client.post("/accounts/logout/")
+    partner_password_sign_in(client, password="wrong")  # would be the fifth without the reset
+    partner_password_sign_in(client, password=PARTNER_PASSWORD)
+    assert signed_in(client)
+
+
+def test_a_correct_password_alone_does_not_clear_the_count_when_a_code_is_owed(client, partner, require_2fa):
+    enrol_app(partner)
+    for _ in range(4):
+        partner_password_sign_in(client, password="wrong")
+    partner_password_sign_in(client)
+    client.post("/accounts/logout/")
+    partner_password_sign_in(client, password="wrong")
+    assert LOCKED in partner_password_sign_in(client).content.decode()
