@@ -218,3 +218,25 @@ def test_the_sign_in_steps_speak_khmer(client, partner, require_2fa):
     html = client.get("/accounts/two-factor/enrol/").content.decode()
     assert "រៀបចំការចូលប្រើពីរជំហាន" in html  # "Set up two-step sign-in"
     assert "កូដ QR សម្រាប់កម្មវិធីផ្ទៀងផ្ទាត់របស់អ្នក" in html  # the QR code's alt text
+
+
+def test_the_security_page_lists_devices_and_makes_new_recovery_codes(client, partner, require_2fa):
+    device, old_codes = enrol_app(partner)
+    partner_password_sign_in(client)
+    submit_code(client, code_for(device))
+    page = client.get("/accounts/security/").content.decode()
+    assert "Authenticator app" in page and "added" in page and "10 recovery codes left" in page
+    made = client.post("/accounts/security/recovery-codes/")
+    assert made["Location"] == "/accounts/two-factor/recovery-codes/"
+    new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", client.get(made["Location"]).content.decode())
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    tokens = set(StaticDevice.objects.get(user=partner).token_set.values_list("token", flat=True))
+    assert tokens == set(new_codes)  # the old codes no longer work
+
+
+def test_new_recovery_codes_need_the_second_step_first(client, partner, require_2fa):
+    _device, codes = enrol_app(partner)
+    partner_password_sign_in(client)
+    refused = client.post("/accounts/security/recovery-codes/")
+    assert refused["Location"].startswith("/accounts/two-factor/")
+    assert set(StaticDevice.objects.get(user=partner).token_set.values_list("token", flat=True)) == set(codes)

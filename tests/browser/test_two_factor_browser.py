@@ -161,9 +161,16 @@ def test_a_partner_enrols_a_passkey_and_signs_in_with_it(browser, twofa_server):
         page.wait_for_load_state("networkidle")
         partner_password()
         assert "/accounts/two-factor/" in page.url
+        screenshot(page, "two-factor-second-step")
         page.click("#passkey-verification-button")
         page.wait_for_url(base + "/directory/")
         assert "partners access" in page.locator(".account").inner_text()
+
+        page.click("text=Sign-in security")
+        page.wait_for_load_state("networkidle")
+        assert "Passkey" in page.locator("main").inner_text()
+        assert "10 recovery codes left" in page.locator("main").inner_text()
+        screenshot(page, "two-factor-security-page")
         watch.assert_clean()
     finally:
         context.close()
