@@ -81,7 +81,9 @@ class MultipleSnippetChooser(forms.Widget):
         return context
 
     def id_for_label(self, id_):
-        return id_  # the "Add" button carries the id, so the field's label points at it
+        # The "Add" button carries the id, so clicking the field's label focuses it; its own
+        # aria-label keeps its name "Add country" (the list is a group named by the label).
+        return id_
 
 
 
