@@ -106,10 +106,17 @@ def clean_up(now):
     )
 
 
+def purge_access_log(now):
+    from audit.purge import purge
+
+    return f"Deleted {purge(now)} access-log entries older than {settings.PORTAL_ACCESS_LOG_DAYS} days."
+
+
 JOBS = [
     Job("review_reminders", "Review reminders", DAILY, review_reminders),
     Job("stale_capacity", "Stale capacity notices", DAILY, stale_capacity),
     Job("clean_up", "Clean-up of old task results", DAILY, clean_up),
+    Job("purge_access_log", "Purge of old access-log entries", DAILY, purge_access_log),
     # Hourly: a task of a dead worker should not wait for tomorrow's clean-up.
     Job("requeue_stale_tasks", "Tasks left running by a dead worker", HOURLY, requeue_stale_tasks),
 ]

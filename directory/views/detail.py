@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from audit.directory import record_organization
+
 from ..freshness import Freshness, last_verified_on, public_freshness, verified_days_ago
 from ..models import (
     Language,
@@ -254,6 +256,7 @@ def organization_context(org, tier, slug):
 def organization_detail(request, slug):
     org = get_published_organization(slug)
     context = organization_context(org, viewer_tier(request.user, org), slug)
+    record_organization(request, "organization_page", context)
     context["suggestion_form"] = SuggestionForm()
     return render(request, "directory/organization_detail.html", context)
 

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from audit.directory import record_hsds_summary, record_organization
+
 from .. import eligibility
 from ..models import LocationType, NameKind, Organization
 from ..validators import country_name
@@ -284,6 +286,7 @@ def organization_as_hsds(context, request):
 def organization_hsds(request, slug):
     org = get_published_organization(slug)
     context = organization_context(org, viewer_tier(request.user, org), slug)
+    record_organization(request, "hsds", context)
     response = JsonResponse(
         organization_as_hsds(context, request), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
@@ -361,8 +364,11 @@ def api_organizations(request):
     for org in orgs:
         tier = viewer_tier(request.user, org)
         if full:
-            contents.append(organization_as_hsds(organization_context(org, tier, org.slug), request))
+            context = organization_context(org, tier, org.slug)
+            record_organization(request, "hsds", context)
+            contents.append(organization_as_hsds(context, request))
         else:
+            record_hsds_summary(request, org, tier)
             contents.append(_basic_organization(org, request, tier))
     return _json(
         {
@@ -384,4 +390,5 @@ def api_organization(request, id):
     if org is None:
         return _json({"error": "No published organization has this id."}, status=404)
     context = organization_context(org, viewer_tier(request.user, org), org.slug)
+    record_organization(request, "hsds", context)
     return _json(organization_as_hsds(context, request))

@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from audit.directory import record_contact, record_organization
+
 from ..models import Channel, LocationType, OrganizationContact, ServiceContact
 from ..visibility import viewer_tier, visible
 from .detail import _contact_view, get_published_organization, organization_context
@@ -86,6 +88,7 @@ def _adr(location, country_name):
 def organization_vcard(request, slug):
     org = get_published_organization(slug)
     context = organization_context(org, viewer_tier(request.user, org), slug)
+    record_organization(request, "organization_vcard", context)
     page_url = request.build_absolute_uri(reverse("directory:organization", kwargs={"slug": slug}))
     props = [f"N:{escape(org.name)};;;;", f"FN:{escape(org.name)}", f"ORG:{escape(org.name)}"]
     props.append("X-ABShowAs:COMPANY")
@@ -137,6 +140,7 @@ def contact_vcard(request, slug, kind, pk):
     if contact is None:
         raise Http404("No such contact.")
     view = _contact_view(contact, kind, tier, slug)
+    record_contact(request, org, contact, kind, tier)
     full_name = view.name or view.role
     props = [f"N:;{escape(full_name)};;;", f"FN:{escape(full_name)}"]
     props.append(f"ORG:{escape(org.name)}" + (f";{escape(view.department)}" if view.department else ""))

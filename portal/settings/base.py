@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "search",
     "background",  # before django_tasks_db: its db_worker command adds retries
     "accounts",  # before wagtail.admin: its sign-in templates and admin login form
+    "audit",  # the access log of views above the public tier
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A publish refused for markup (workflow approval has no hook) answers with a message.
     "directory.publish_guard.MarkupRefusedMiddleware",
+    # Writes the access-log entries a view noted (audit.record); a failure is logged, not shown.
+    "audit.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -185,6 +188,8 @@ SCHEDULER_RETRY_MINUTES = int(os.environ.get("SCHEDULER_RETRY_MINUTES", "30"))
 SCHEDULER_MAX_ATTEMPTS = int(os.environ.get("SCHEDULER_MAX_ATTEMPTS", "3"))
 SCHEDULER_RUN_TIMEOUT_MINUTES = int(os.environ.get("SCHEDULER_RUN_TIMEOUT_MINUTES", "120"))
 SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("SCHEDULER_KEEP_RUNS_DAYS", "90"))
+# Access-log entries (audit/) older than this are deleted by the daily purge.
+PORTAL_ACCESS_LOG_DAYS = int(os.environ.get("PORTAL_ACCESS_LOG_DAYS", "365"))
 # A worker writes a heartbeat every WORKER_HEARTBEAT_SECONDS; it counts as down (/healthz,
 # worker_health, the Background tasks report) when its last one is older than
 # WORKER_HEARTBEAT_STALE_SECONDS. A task still "running" after TASKS_STALE_RUNNING_MINUTES whose
