@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.library import record_download, record_item
 from directory.visibility import allowed_tiers, viewer_tier
 
 from . import citations
@@ -72,6 +73,7 @@ def detail_view(request, page):
         languages=list(page.languages.all()),
         topics=list(page.topics.all()),
     )
+    record_item(request, page)
     return TemplateResponse(request, page.get_template(request), context)
 
 
@@ -85,6 +87,7 @@ def download_view(request, page):
     except (FileNotFoundError, OSError):
         raise Http404
     response = FileResponse(handle, as_attachment=True, filename=document.filename)
+    record_download(request, page)
     response["X-Robots-Tag"] = "noindex" if page.access_level != AccessLevel.PUBLIC else "all"
     response["Cache-Control"] = (
         "private" if page.access_level != AccessLevel.PUBLIC else "public, max-age=3600"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from audit.services_map import record_map
 from directory.filters import DirectorySearch
 from directory.models import Area, AreaKind, Service
 
@@ -140,6 +141,7 @@ def services_geojson(request):
             body = geojson.render(entries, bbox=bbox)
         compressed = gzip.compress(body, compresslevel=5, mtime=0)
         map_cache.set(key, compressed)
+    record_map(request, viewer, search.url_params(), bbox)
     if _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         response = HttpResponse(compressed, content_type="application/geo+json")
         response["Content-Encoding"] = "gzip"
