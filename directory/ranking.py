@@ -11,6 +11,7 @@ An organization ranks by, in order:
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from search import api
 from search.contract import MAX_PER_PAGE, Query
@@ -22,6 +23,12 @@ from .models import Organization, OrganizationName, Service
 logger = logging.getLogger(__name__)
 
 KINDS = ["organization", "service"]
+
+
+@lru_cache(maxsize=50_000)
+def _folded(name):
+    """A name as the index compares it; names repeat on every request, ICU is not free."""
+    return token_string(name)
 
 
 @dataclass
@@ -71,8 +78,8 @@ def name_rank(text, orgs):
         others[org_id].append(name)
     ranks = {}
     for pk, own in names.items():
-        folded = [token_string(n) for n in own]
-        if typed and (typed in folded or typed in {token_string(n) for n in others[pk]}):
+        folded = [_folded(n) for n in own]
+        if typed and (typed in folded or typed in {_folded(n) for n in others[pk]}):
             ranks[pk] = 0
         elif typed and any(f.startswith(typed + " ") for f in folded):
             ranks[pk] = 1
@@ -92,7 +99,7 @@ def relevance_order(text, orgs, ranking):
         key=lambda o: (
             ranks[o.pk],
             position.get(str(o.translation_key), last),
-            token_string(o.name),
+            _folded(o.name),
             o.pk,
         ),
     )
