@@ -9,6 +9,7 @@
   the reviewers in the "Moderators approval" workflow assigned to organizations and services.
   They may also hand over a departing steward's entries and delete spam suggestions, and they
   keep the search synonym groups (editors may only view them).
+  They read the access log (who saw partners-tier or restricted data; ``audit``).
 * **Coordinators**: receive the review reminders of entries that stay overdue or have no active
   steward (``manage.py send_review_reminders``). They edit like editors (to assign stewards)
   and may hand over stewardship; they do not publish.
@@ -66,12 +67,15 @@ EDITOR_PERMISSIONS = [
     "search.view_synonymgroup",
 ]
 HANDOVER_PERMISSION = "directory.hand_over_stewardship"
+ACCESS_LOG_PERMISSION = "audit.view_accesslogentry"
 MODERATOR_PERMISSIONS = [
     *EDITOR_PERMISSIONS,
     *_content(["publish", "delete", "unlock"]),
     HANDOVER_PERMISSION,
     "directory.delete_updatesuggestion",
     *[f"search.{action}_synonymgroup" for action in ("add", "change", "delete")],
+    # The access log report (who saw what): moderators, not every editor (audit/).
+    ACCESS_LOG_PERMISSION,
 ]
 COORDINATOR_PERMISSIONS = [*EDITOR_PERMISSIONS, HANDOVER_PERMISSION]
 # Never held by the group, whatever was granted by hand.

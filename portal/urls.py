@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/webauthn/", include("accounts.webauthn_urls")),
+    path("accounts/access-log/", include("audit.urls")),
     path("accounts/", include("accounts.urls")),
     path("directory/", include(directory_urls)),
     path("search/", include(search_urls)),

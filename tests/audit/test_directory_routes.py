@@ -41,14 +41,18 @@ def test_contact_vcard_above_public_is_recorded(client, tiered_org, partner_user
     public = OrganizationContact.objects.get(organization=tiered_org, visibility="public")
     client.force_login(partner_user)
     for item in (contact, public):
-        url = reverse("directory:contact_vcard", kwargs={"slug": tiered_org.slug, "kind": "org", "pk": item.pk})
+        url = reverse(
+            "directory:contact_vcard", kwargs={"slug": tiered_org.slug, "kind": "org", "pk": item.pk}
+        )
         assert client.get(url).status_code == 200
     [entry] = entries(user=partner_user)
     assert (entry.kind, entry.object_id, entry.tier) == ("contact_vcard", f"org-{contact.pk}", "partners")
 
 
 @pytest.mark.django_db
-def test_hsds_list_with_nesting_records_each_organization_shown_above_public(client, tiered_org, partner_user):
+def test_hsds_list_with_nesting_records_each_organization_shown_above_public(
+    client, tiered_org, partner_user
+):
     client.force_login(partner_user)
     assert client.get(reverse("directory:hsds_organizations") + "?full=true").status_code == 200
     assert [(e.kind, e.object_id) for e in entries(user=partner_user)] == [("hsds", str(tiered_org.pk))]
@@ -63,7 +67,9 @@ def test_public_viewer_is_never_recorded(client, tiered_org):
 
 
 @pytest.mark.django_db
-def test_public_only_organization_is_not_recorded_even_for_partners(client, make_org, make_service, partner_user):
+def test_public_only_organization_is_not_recorded_even_for_partners(
+    client, make_org, make_service, partner_user
+):
     org = make_org("Plain Public Office", email="office@example.org", email_visibility="public")
     make_service(org, "Legal advice")
     client.force_login(partner_user)

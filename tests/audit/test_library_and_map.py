@@ -19,7 +19,9 @@ def _empty_map_cache():
 @pytest.fixture
 def partners_item(make_doc, make_file):  # noqa: F811
     document = make_file("case-review.pdf", b"%PDF-1.4 PARTNER FILE BODY")
-    page = make_doc("Shelter review with file", slug="shelter-review-file", access_level="partners", file=document)
+    page = make_doc(
+        "Shelter review with file", slug="shelter-review-file", access_level="partners", file=document
+    )
     document.refresh_from_db()
     return page, document
 
