@@ -241,21 +241,22 @@ class DatabaseEngine(Engine):
         out = []
         with connection.cursor() as cursor:
 
-            def ids(expression):
+            def ids(clause, level):
+                expression = dialect.clause_expression(clause, level)
+                if expression is None:
+                    return 0
                 cursor.execute(dialect.matching_ids_sql(), [expression])
-                return snap.bitmap_of(row[0] for row in cursor.fetchall()) & visible
+                return snap.bitmap_of_rows(cursor.fetchall()) & visible
 
             for clause in prepared.clauses:
-                found = ids(dialect.clause_expression(clause, "any"))
-                levels = {"any": found}
-                if found:
-                    title = ids(dialect.clause_expression(clause, "title")) & found
-                    names = ids(dialect.clause_expression(clause, "names")) & found & ~title
-                    near_possible = clause.approximate_alternatives() or clause.subwords
-                    exact = (
-                        ids(dialect.clause_expression(clause, "exact")) & found if near_possible else found
-                    )
-                    levels.update(title=title, names=names, body=exact & ~title & ~names, near=found & ~exact)
+                exact = ids(clause, "exact")
+                near = (ids(clause, "near") | ids(clause, "subwords")) & ~exact
+                found = exact | near
+                levels = {"any": found, "near": near}
+                if exact:
+                    title = ids(clause, "title") & exact
+                    names = ids(clause, "names") & exact & ~title
+                    levels.update(title=title, names=names, body=exact & ~title & ~names)
                 out.append((clause, rarity(found.bit_count(), total), levels))
         return out
 

@@ -41,22 +41,16 @@ class SQLiteFTS5:
         return ("{title names} : (" if names_only else WORD_FIELDS + " : (") + expression + ")"
 
     def clause_expression(self, clause, level):
-        """The clause asked in one field ("title", "names"), in any word field ("exact"), or
-        with its near alternatives and sub-word phrase too ("any")."""
-        exact = _fts5_options(clause.exact_alternatives(), clause.prefix)
-        if level == "title":
-            return "{title} : " + exact
-        if level == "names":
-            return "{names} : " + exact
-        if level == "exact":
-            return WORD_FIELDS + " : " + exact
-        options = _fts5_options(
-            clause.exact_alternatives() + clause.approximate_alternatives(), clause.prefix
-        )
-        expression = WORD_FIELDS + " : " + options
-        if clause.subwords:
-            expression += " OR {subwords} : " + _fts5_quote(" ".join(clause.subwords))
-        return expression
+        """The clause asked in one field ("title", "names"), in any word field ("exact"), by its
+        near alternatives ("near": spelling neighbours) or by its sub-word phrase ("subwords");
+        None when the clause has nothing to ask there."""
+        if level == "near":
+            near = clause.approximate_alternatives()
+            return WORD_FIELDS + " : " + _fts5_options(near) if near else None
+        if level == "subwords":
+            return "{subwords} : " + _fts5_quote(" ".join(clause.subwords)) if clause.subwords else None
+        fields = {"title": "{title}", "names": "{names}", "exact": WORD_FIELDS}[level]
+        return fields + " : " + _fts5_options(clause.exact_alternatives(), clause.prefix)
 
     def matching_ids_sql(self):
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
@@ -124,14 +118,15 @@ class PostgresFTS:
         return "(" + " | ".join(self._lexeme(a, prefix, False, weight) for a in alternatives) + ")"
 
     def clause_expression(self, clause, level):
-        """As SQLiteFTS5.clause_expression, with fields as weights (title A, names B, body D)."""
-        exact = clause.exact_alternatives()
-        if level in ("title", "names", "exact"):
-            return self._options(exact, clause.prefix, {"title": "A", "names": "B", "exact": "ABD"}[level])
-        expression = self._options(exact + clause.approximate_alternatives(), clause.prefix, "ABD")
-        if clause.subwords:
-            expression += " | " + self._lexeme(clause.subwords, False, False, "C")
-        return expression
+        """As SQLiteFTS5.clause_expression, with fields as weights (title A, names B, body D,
+        sub-words C)."""
+        if level == "near":
+            near = clause.approximate_alternatives()
+            return self._options(near, False, "ABD") if near else None
+        if level == "subwords":
+            return self._lexeme(clause.subwords, False, False, "C") if clause.subwords else None
+        weight = {"title": "A", "names": "B", "exact": "ABD"}[level]
+        return self._options(clause.exact_alternatives(), clause.prefix, weight)
 
     def matching_ids_sql(self):
         return "SELECT id FROM search_indexentry WHERE vector @@ CAST(%s AS tsquery)"

@@ -97,6 +97,22 @@ class Snapshot:
             out |= mapping.get(key, 0)
         return out
 
+    def bitmap_of_rows(self, rows):
+        """bitmap_of for SQL rows whose first column is an entry id (the hot path of a search:
+        one loop without bounds checks, and the checked one only if an id is out of range,
+        e.g. an entry added since this snapshot was built)."""
+        data = bytearray((self.size >> 3) + 1)
+        offset = self.offset
+        try:
+            for row in rows:
+                p = row[0] - offset
+                data[p >> 3] |= 1 << (p & 7)
+            if rows and min(rows)[0] < offset:
+                raise IndexError
+        except IndexError:
+            return self.bitmap_of(row[0] for row in rows)
+        return int.from_bytes(data, "little")
+
     def members(self, bitmap):
         """The entry ids in `bitmap`, ascending (a scan of its bytes: cheap even when dense)."""
         out = []
