@@ -54,7 +54,12 @@ def listed(response):
 def test_moderator_and_superuser_open_the_report_but_editors_and_partners_do_not(
     client, moderator, editor_user, staff_editor, partner_user, logged
 ):
-    for user, allowed in ((moderator, True), (editor_user, True), (staff_editor, False), (partner_user, False)):
+    for user, allowed in (
+        (moderator, True),
+        (editor_user, True),
+        (staff_editor, False),
+        (partner_user, False),
+    ):
         client.force_login(user)
         response = client.get(URL)
         if allowed:
@@ -73,7 +78,10 @@ def test_filters_by_user_organization_and_date(client, moderator, logged):
     assert listed(client.get(URL)) == {logged[k].pk for k in ("alice_first", "bob_first", "alice_second")}
     assert listed(client.get(URL + "?user=alice")) == {logged["alice_first"].pk, logged["alice_second"].pk}
     org = logged["first"].pk
-    assert listed(client.get(URL + f"?organization={org}")) == {logged["alice_first"].pk, logged["bob_first"].pk}
+    assert listed(client.get(URL + f"?organization={org}")) == {
+        logged["alice_first"].pk,
+        logged["bob_first"].pk,
+    }
     day = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
     assert listed(client.get(URL + f"?date_from={day}&date_to={day}")) == {logged["bob_first"].pk}
     assert listed(client.get(URL + f"?user=alice&organization={org}")) == {logged["alice_first"].pk}
