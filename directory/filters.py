@@ -235,13 +235,9 @@ class DirectorySearch:
 
     @cached_property
     def _text_org_ids(self):
-        """Organizations matching the text box: every word (names, aliases, services, places, and
-        what the search index adds), else the best partial matches of the portal search."""
-        if self.ranking.partial:
-            if self._all_words_org_ids:
-                return sorted(self._all_words_org_ids)
-            keys = self.ranking.keys
-            return sorted(self.published().filter(translation_key__in=keys).values_list("pk", flat=True))
+        """Organizations matching the text box: every word (names, aliases, services, places), and
+        what the search index finds for it; the index answers with the best partial matches when
+        no record holds every word (then `partial` is true and the listing says so)."""
         return sorted(self._all_words_org_ids | self._search_index_org_ids())
 
     @cached_property
