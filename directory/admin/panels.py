@@ -121,7 +121,7 @@ organization_edit_handler = TabbedInterface(
                     heading=_("Members"),
                     label=_("Member"),
                     help_text=_("Staff accounts of this organization: they see its restricted details."),
-                    panels=[FieldPanel("user"), FieldPanel("role")],
+                    panels=[FieldPanel("user"), FieldPanel("role"), FieldPanel("can_edit")],
                 ),
             ],
             heading=_("Relations and checks"),

@@ -165,6 +165,13 @@ class OrganizationMember(Orderable):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_memberships"
     )
     role = models.CharField(max_length=120, blank=True, validators=[validate_plain_text])
+    # Lets a user of the "Organization editors" group draft changes to this organization and
+    # its services, and to nothing else (``directory.permissions``).
+    can_edit = models.BooleanField(
+        _("can edit"),
+        default=False,
+        help_text=_("An organization editor may draft changes to this organization and its services."),
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("member")
