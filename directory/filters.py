@@ -294,10 +294,10 @@ class DirectorySearch:
         if self.terms and exclude != "type":
             q &= Q(pk__in=ServiceTerm.objects.filter(term_id__in=self._term_ids).values("service_id"))
         if self.groups and exclude != "group":
-            groups = Q()
+            # Target groups describe the person being referred: a boy is "men and boys" AND
+            # "children", so one service must serve every chosen group.
             for key in self.groups:
-                groups |= GROUP_QS[key]
-            q &= groups
+                q &= GROUP_QS[key]
         if self.languages and exclude != "language":
             q &= Q(
                 pk__in=ServiceLanguage.objects.filter(
@@ -463,8 +463,12 @@ class DirectorySearch:
         return Facet("type", FACET_LABELS["type"], values)
 
     def _group_facet(self):
+        # Each count is what choosing that group as well would give (groups combine with AND).
+        chosen = Q()
+        for key in self.groups:
+            chosen &= GROUP_QS[key]
         counts = self.services(exclude="group").aggregate(
-            **{key: Count("organization_id", distinct=True, filter=q) for key, q in GROUP_QS.items()}
+            **{key: Count("organization_id", distinct=True, filter=chosen & q) for key, q in GROUP_QS.items()}
         )
         values = [
             FacetValue(key, label, counts[key] or 0, key in self.groups)

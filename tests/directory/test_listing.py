@@ -122,7 +122,18 @@ def test_group_filter(client, catalog):
     # Only a stated "yes" matches: bravo states it serves men; the others do not say.
     assert set(names(get(client, group="men"))) == {"bravo"}
     assert set(names(get(client, group="labour"))) == {"bravo"}
-    assert set(names(get(client, group=["labour", "marriage"]))) == {"alpha", "bravo"}
+    # Chosen groups describe one person, so one service must serve them all (AND): nobody
+    # states both labour and marriage; bravo states men and labour.
+    assert set(names(get(client, group=["labour", "marriage"]))) == set()
+    assert set(names(get(client, group=["men", "labour"]))) == {"bravo"}
+    assert set(names(get(client, group=["men", "marriage"]))) == set()
+
+
+def test_group_counts_say_what_adding_a_group_would_give(client, catalog):
+    html = get(client, group="men")
+    # With "men" chosen, "labour" would still give bravo; "marriage" would give nobody.
+    assert 'value="labour"' in html
+    assert 'value="marriage"' not in html
 
 
 def test_language_filter(client, catalog):
