@@ -1,50 +1,22 @@
 """Access-log entries for the directory's organization routes (page, vCards, HSDS JSON).
 
 An entry is written only when the viewer is above the public tier AND what they were sent holds
-something the public is not shown: a phone, contact, e-mail or location (address, point) whose
-tier is above public. The context the routes build (`directory.views.detail.organization_context`)
-is already cut to the viewer's tier, so this reads it and asks the database only as a last
-resort (contacts without a name, exact locations), a few indexed queries on the viewer's own
-organization; the public never pays for it.
+something the public is not shown: a phone, contact, e-mail or exactly shown location (address,
+point) whose tier is above public (a confidential place counts at its effective tier). The
+context the routes build (`directory.views.detail.organization_context`) is already cut to the
+viewer's tier and carries each item's tier, so this reads it without a query; the public never
+reaches it.
 """
 
-from directory.models import Location, OrganizationContact, ServiceContact, Visibility
-from directory.visibility import can_see, effective_visibility, locations_offering_confidential_services
+from directory.models import Visibility
+from directory.visibility import can_see
 
 from . import record
 from .models import AccessKind
 
 
 def _above(visibility):
-    return visibility and visibility != Visibility.PUBLIC
-
-
-def _contacts_above_public(contacts):
-    """Contact views of the context. A name is only shown for a non-public contact; one
-    without a name is looked up (by kind) to learn its tier."""
-    nameless = {"org": [], "service": []}
-    for contact in contacts:
-        if contact.name:
-            return True
-        nameless[contact.kind].append(contact.pk)
-    for model, ids in ((OrganizationContact, nameless["org"]), (ServiceContact, nameless["service"])):
-        if ids and model.objects.filter(pk__in=ids).exclude(visibility=Visibility.PUBLIC).exists():
-            return True
-    return False
-
-
-def _locations_above_public(locations):
-    shown = [loc.pk for loc in locations if loc.address_shown]
-    if not shown:
-        return False
-    rows = list(Location.objects.filter(pk__in=shown).values_list("pk", "location_type", "visibility"))
-    if any(visibility != Visibility.PUBLIC for _pk, _type, visibility in rows):
-        return True
-    confidential = locations_offering_confidential_services(shown)
-    return any(
-        effective_visibility(location_type, visibility, pk in confidential) != Visibility.PUBLIC
-        for pk, location_type, visibility in rows
-    )
+    return bool(visibility) and visibility != Visibility.PUBLIC
 
 
 def shows_above_public(context):
@@ -61,7 +33,9 @@ def shows_above_public(context):
         if any(_above(phone.visibility) for phone in service.visible_phones):
             return True
         contacts.extend(service.contact_views)
-    return _contacts_above_public(contacts) or _locations_above_public(context["locations"])
+    if any(_above(contact.visibility) for contact in contacts):
+        return True
+    return any(loc.address_shown and _above(loc.visibility) for loc in context["locations"])
 
 
 def record_organization(request, kind, context, object_id=None, label=""):

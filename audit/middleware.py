@@ -1,4 +1,4 @@
-"""Writes the access-log entries a request noted (audit.record) once its response is ready."""
+"""Writes the access-log entries a request noted (audit.record) after its response was sent."""
 
 import logging
 
@@ -32,8 +32,10 @@ class AccessLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code < 400:
-            flush(request)
-        else:  # refused or failed: the data was not shown
+        if response.status_code >= 400:  # refused or failed: the data was not shown
             request.__dict__.pop(REQUEST_ATTRIBUTE, None)
+        elif request.__dict__.get(REQUEST_ATTRIBUTE):
+            # Written when the server closes the response, i.e. once the page (or the whole
+            # file) has been sent: the visitor does not wait for the insert.
+            response._resource_closers.append(lambda: flush(request))
         return response

@@ -86,6 +86,7 @@ class ContactView:
     phone: str
     phone_display: str
     vcard_url: str
+    visibility: str = Visibility.PUBLIC  # its tier: the access log records views above public
 
 
 @dataclass
@@ -104,6 +105,7 @@ class LocationView:
     directions: str = ""
     accessibility: str = ""
     approximate_point: bool = False  # the point marks the town or province seat, not the address
+    visibility: str = Visibility.PUBLIC  # effective tier (a confidential place is never public)
 
 
 def _contact_view(contact, kind, tier, slug):
@@ -119,6 +121,7 @@ def _contact_view(contact, kind, tier, slug):
         phone=contact.phone,
         phone_display=contact.phone_display,
         vcard_url=reverse("directory:contact_vcard", kwargs={"slug": slug, "kind": kind, "pk": contact.pk}),
+        visibility=contact.visibility,
     )
 
 
@@ -133,6 +136,7 @@ def _location_view(location, tier, offers_confidential_service):
         areas=area_path(shown.area),
         country_code=location.area.country_code if location.area_id else "",
         address_shown=shown.exact,
+        visibility=shown.visibility,
     )
     if not shown.exact:
         view.hidden_note = (

@@ -76,3 +76,31 @@ def test_public_only_organization_is_not_recorded_even_for_partners(
     for _kind, url in organization_routes(org):
         assert client.get(url).status_code == 200
     assert entries() == []
+
+
+@pytest.mark.django_db
+def test_a_confidential_place_alone_is_data_above_public(client, make_org, partner_user):
+    """A shelter whose row says public is still partners-tier (directory.visibility): seeing its
+    address is logged, though nothing else of the organization is above public."""
+    from directory.models import Location
+    from tests.conftest import area
+
+    org = make_org("Quiet Shelter")
+    Location.objects.create(
+        organization=org, name="Safe house", location_type="shelter", area=area("KH:12"),
+        address="7 Hidden Lane", latitude=11.55, longitude=104.9, visibility="public",
+    )  # fmt: skip
+    client.force_login(partner_user)
+    response = client.get(reverse("directory:organization", kwargs={"slug": org.slug}))
+    assert b"7 Hidden Lane" in response.content
+    [entry] = entries(user=partner_user)
+    assert (entry.kind, entry.tier, entry.label) == ("organization_page", "partners", "Quiet Shelter")
+
+
+@pytest.mark.django_db
+def test_a_nameless_partners_contact_alone_is_data_above_public(client, make_org, partner_user):
+    org = make_org("Desk Only")
+    OrganizationContact.objects.create(organization=org, role="Case desk", email="desk@example.org")
+    client.force_login(partner_user)
+    assert client.get(reverse("directory:organization_hsds", kwargs={"slug": org.slug})).status_code == 200
+    assert [(e.kind, e.tier) for e in entries(user=partner_user)] == [("hsds", "partners")]
