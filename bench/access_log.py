@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 def show(label, times):
     times = sorted(times)
     print(
-        f"{label:<58} median {statistics.median(times):7.2f} ms   p90 "
-        f"{times[int(len(times) * 0.9) - 1]:7.2f} ms   n={len(times)}"
+        f"{label:<58} median {statistics.median(times):8.3f} ms   p90 "
+        f"{times[int(len(times) * 0.9) - 1]:8.3f} ms   n={len(times)}"
     )
 
 
