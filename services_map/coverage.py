@@ -28,7 +28,6 @@ from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from directory.freshness import Freshness, age_freshness, freshness
@@ -115,17 +114,6 @@ class Cell:
     @property
     def total(self):
         return self.verified + self.stale
-
-    @property
-    def label(self):
-        """The cell in words (the table must not rely on colour)."""
-        if self.state == "none":
-            return _("none")
-        if self.state == "stale":
-            return _("%(n)s not verified") % {"n": self.stale}
-        if self.state == "reached":
-            return _("%(n)s reach here") % {"n": self.reaching_verified}
-        return _("%(n)s based here") % {"n": self.based_verified}
 
 
 @dataclass

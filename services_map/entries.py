@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
+from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,7 +67,7 @@ class Viewer:
 
     @property
     def is_staff(self):
-        """Editors are told when an entry is orphaned; everyone else reads it as overdue."""
+        """Editors are told when an entry is orphaned; everyone else reads its verification age."""
         return self.tier == Visibility.RESTRICTED
 
 
@@ -93,7 +94,14 @@ class StewardedRow:
         self.deputy = users.get(deputy_id)
 
 
-STEWARD_FIELDS = ("last_verified", "review_interval_days", "steward_id", "deputy_id", "first_published_at")
+# The last one: when a never-verified entry's review clock started (first published, else created).
+STEWARD_FIELDS = (
+    "last_verified",
+    "review_interval_days",
+    "steward_id",
+    "deputy_id",
+    Coalesce("first_published_at", "created_at"),
+)
 
 
 def published_day(value):

@@ -16,6 +16,7 @@
   var strings = readJSON("map-strings");
   var provinces = readJSON("map-provinces") || [];
   var CAMBODIA = [12.57, 104.99];
+  var CAMBODIA_BOX = L.latLngBounds([9.9, 102.3], [14.7, 107.7]);
 
   function readJSON(id) {
     var node = document.getElementById(id);
@@ -258,7 +259,15 @@
     });
     cluster.addLayers(markers);
     if (markers.length) {
-      map.fitBounds(cluster.getBounds(), { maxZoom: 11, padding: [24, 24] });
+      // Open on the markers in Cambodia when there are any (offices abroad would otherwise
+      // zoom the first view out to half of Asia); otherwise on all of them.
+      var home = markers.filter(function (m) {
+        return CAMBODIA_BOX.contains(m.getLatLng());
+      });
+      var bounds = home.length
+        ? L.latLngBounds(home.map(function (m) { return m.getLatLng(); }))
+        : cluster.getBounds();
+      map.fitBounds(bounds, { maxZoom: 11, padding: [24, 24] });
     }
     var meta = collection.meta || {};
     canvas.dataset.loaded = String(markers.length);
