@@ -9,7 +9,9 @@ not see therefore cannot reach that tier through anything derived from it.
 
 Tiers: anonymous visitors see `public`; members of the Partners group see `partners`;
 editors (users who can open the Wagtail admin) see `restricted`, and so do an organization's
-own members (OrganizationMember), for that organization only.
+own members (OrganizationMember), for that organization only. An organization-scoped editor
+(``directory.permissions``) opens the admin but edits only their own organizations, so they
+are treated as members there, not as editors.
 
 Confidential places: a location is confidential when its type is a shelter or when any service
 offered at it (ServiceAtLocation) has a service type in a family listed in
@@ -34,11 +36,13 @@ CONFIDENTIAL_LOCATION_TYPES = frozenset({LocationType.SHELTER})
 
 def viewer_tier(user, organization=None):
     """The viewer's tier, site-wide, or for one organization's details when it is given."""
+    from .permissions import is_scoped_editor
+
     if user is None or not user.is_authenticated or not user.is_active:
         return Visibility.PUBLIC
     if getattr(user, "second_factor_pending", False):  # password only so far (accounts/middleware.py)
         return Visibility.PUBLIC
-    if user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+    if user.is_superuser or (user.has_perm("wagtailadmin.access_admin") and not is_scoped_editor(user)):
         return Visibility.RESTRICTED
     if organization is not None and is_member(user, organization):
         return Visibility.RESTRICTED

@@ -13,6 +13,11 @@
 * **Coordinators**: receive the review reminders of entries that stay overdue or have no active
   steward (``manage.py send_review_reminders``). They edit like editors (to assign stewards)
   and may hand over stewardship; they do not publish.
+* **Organization editors** (setting ``DIRECTORY_ORGANIZATION_EDITOR_GROUP``): an NGO's staff or a
+  department's focal point. Like Editors, but only for the organizations whose published
+  version lists them as a member who "can edit", and those organizations' services (the rule
+  and where it is enforced: ``directory.permissions``). No publishing, deleting or unlocking.
+  In another editing group as well, a user keeps that group's site-wide rights.
 
 Editors, Moderators and Coordinators all use the stewardship screens: the Reviews dashboard,
 logging verifications and the queue of visitors' update suggestions.
@@ -49,6 +54,10 @@ def coordinators_group_name():
     return getattr(settings, "DIRECTORY_COORDINATOR_GROUP", "Coordinators")
 
 
+def organization_editors_group_name():
+    return getattr(settings, "DIRECTORY_ORGANIZATION_EDITOR_GROUP", "Organization editors")
+
+
 def _content(actions):
     return [f"directory.{action}_{model}" for model in DIRECTORY_CONTENT for action in actions]
 
@@ -78,6 +87,19 @@ MODERATOR_PERMISSIONS = [
     ACCESS_LOG_PERMISSION,
 ]
 COORDINATOR_PERMISSIONS = [*EDITOR_PERMISSIONS, HANDOVER_PERMISSION]
+# Scoped to their own organizations by directory.permissions; they never create an organization
+# (they would not be its member) nor translate one (that creates an organization too).
+ORGANIZATION_EDITOR_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    *[f"directory.{action}_organization" for action in ("change", "view", "lock")],
+    *[f"directory.{action}_service" for action in ("add", "change", "view", "lock")],
+    *[f"directory.view_{model}" for model in DIRECTORY_REFERENCE],
+    "directory.add_verificationlog",
+    "directory.view_verificationlog",
+    "directory.view_updatesuggestion",
+    "directory.change_updatesuggestion",
+]
+ORGANIZATION_EDITOR_FORBIDDEN = [*_content(["publish", "delete", "unlock"]), "directory.add_organization"]
 # Never held by the group, whatever was granted by hand.
 EDITOR_FORBIDDEN = _content(["publish"])
 PARTNER_FORBIDDEN = ["wagtailadmin.access_admin"]
@@ -105,7 +127,8 @@ def _permissions(names, using):
 
 
 def ensure_roles(using=DEFAULT_DB_ALIAS):
-    """Create or extend the Partners, Editors, Moderators and Coordinators groups, and give
+    """Create or extend the Partners, Editors, Moderators, Coordinators and Organization editors
+    groups, and give
     organizations and services the moderation workflow. Idempotent; returns the groups by name."""
     with transaction.atomic(using=using):
         groups = {}
@@ -119,6 +142,11 @@ def ensure_roles(using=DEFAULT_DB_ALIAS):
             groups[name] = group
         groups[EDITORS].permissions.remove(*_permissions(EDITOR_FORBIDDEN, using))
         groups[coordinators_group_name()].permissions.remove(*_permissions(EDITOR_FORBIDDEN, using))
+
+        scoped, _ = Group.objects.using(using).get_or_create(name=organization_editors_group_name())
+        scoped.permissions.add(*_permissions(ORGANIZATION_EDITOR_PERMISSIONS, using))
+        scoped.permissions.remove(*_permissions(ORGANIZATION_EDITOR_FORBIDDEN, using))
+        groups[scoped.name] = scoped
 
         ensure_moderation_workflow(groups[MODERATORS], using=using)
     return groups

@@ -14,6 +14,7 @@ from wagtail.models import Locale
 
 from .. import eligibility
 from ..models import Area, AreaKind, Location, Organization, OrganizationName, ServiceAtLocation
+from ..permissions import editable_organizations, is_scoped_editor
 from .stewardship import clean_stewardship, limit_steward_choices
 
 
@@ -64,10 +65,17 @@ class ServiceAdminForm(StewardshipFormMixin, WagtailAdminModelForm):
             if name in self.fields:
                 self.fields[name].widget = forms.RadioSelect(choices=eligibility.FORM_CHOICES)
                 self.fields[name].help_text = eligibility.FORM_HELP
+        # An organization-scoped editor may attach a service only to their own organizations:
+        # the field's queryset refuses any other, whatever is posted.
+        editable = editable_organizations(self.for_user) if is_scoped_editor(self.for_user) else None
+        if editable is not None and "organization" in self.fields:
+            self.fields["organization"].queryset = editable
         formset = self.formsets.get("service_at_locations")
         if formset is None:
             return
         organization_id = self._posted_organization_id() or self.instance.organization_id
+        if organization_id and editable is not None and not editable.filter(pk=organization_id).exists():
+            organization_id = None  # never list another organization's locations (shelters)
         locations = Location.objects.select_related("organization", "area").order_by(
             "organization__name", "sort_order", "name"
         )

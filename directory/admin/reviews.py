@@ -38,6 +38,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from ..freshness import Freshness, freshness, last_verified_on, verified_days_ago
 from ..models import Area, Language, Organization, Service
 from ..models.stewardship import ReviewReminder, VerificationLog, VerificationMethod, VerificationOutcome
+from ..permissions import scope_queryset
 from ..stewardship import (
     ATTENTION,
     entries_needing_review,
@@ -74,12 +75,14 @@ def _require(check, request):
         raise PermissionDenied
 
 
-def _entry(kind, pk):
+def _entry(kind, pk, user):
+    """The organization or service `kind`/`pk`; 404 also when it is outside an
+    organization-scoped editor's organizations (``directory.permissions``)."""
     model = MODELS.get(kind)
     if model is None:
         raise Http404
     try:
-        return model.objects.select_related("steward", "deputy").get(pk=pk)
+        return scope_queryset(model.objects.select_related("steward", "deputy"), user).get(pk=pk)
     except model.DoesNotExist:
         raise Http404
 
@@ -133,10 +136,11 @@ class ReviewFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        organizations = reviewable_organizations().select_related(None).order_by("name")
         self.fields["organization"].queryset = (
-            reviewable_organizations().select_related(None).order_by("name")
+            organizations if user is None else scope_queryset(organizations, user)
         )
         self.fields["province"].queryset = (
             Area.objects.provinces().filter(country__key="KH").order_by("name_en")
@@ -145,6 +149,8 @@ class ReviewFilterForm(forms.Form):
 
 def _filtered(form, user=None):
     organizations, services = reviewable_organizations(), reviewable_services()
+    if user is not None:  # an organization-scoped editor sees only their organizations' entries
+        organizations, services = scope_queryset(organizations, user), scope_queryset(services, user)
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("stewardship") == "mine" and user is not None:
         mine = Q(steward=user) | Q(deputy=user)
@@ -225,7 +231,7 @@ def filtered_entries(form, user, today=None):
 def dashboard(request):
     _require(can_review, request)
     today = timezone.localdate()
-    form = ReviewFilterForm(request.GET or None)
+    form = ReviewFilterForm(request.GET or None, user=request.user)
     found = filtered_entries(form, request.user, today)
     latest = _latest_logs([entry for entry, _state in found])
     rows = sorted(
@@ -318,7 +324,7 @@ def _verified_message(entry, entry_log):
 def confirm(request, kind, pk):
     """One click from the dashboard: "confirmed by call today"."""
     _require(can_review, request)
-    entry = _entry(kind, pk)
+    entry = _entry(kind, pk, request.user)
     entry_log = record_verification(
         entry, user=request.user, method=VerificationMethod.CALL, outcome=VerificationOutcome.CONFIRMED
     )
@@ -328,7 +334,7 @@ def confirm(request, kind, pk):
 
 def verify(request, kind, pk):
     _require(can_review, request)
-    entry = _entry(kind, pk)
+    entry = _entry(kind, pk, request.user)
     form = VerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -364,7 +370,7 @@ def verify(request, kind, pk):
 
 def history(request, kind, pk):
     _require(can_review, request)
-    entry = _entry(kind, pk)
+    entry = _entry(kind, pk, request.user)
     logs = entry.verifications.select_related("verified_by").prefetch_related("languages_answered")
     reminders = ReviewReminder.objects.filter(**{kind: entry}).order_by("-sent_at")[:50]
     return TemplateResponse(

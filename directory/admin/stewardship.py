@@ -25,6 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..freshness import Freshness, freshness, last_verified_on, verified_days_ago
 from ..models import SuggestionStatus, UpdateSuggestion
+from .scoping import ScopedViewSetMixin
 
 # --- organization and service edit screens -----------------------------------------------------
 
@@ -151,7 +152,7 @@ class SuggestionAdminForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class UpdateSuggestionViewSet(SnippetViewSet):
+class UpdateSuggestionViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = UpdateSuggestion
     icon = "mail"
     menu_label = _("Suggestions")
@@ -182,5 +183,5 @@ class UpdateSuggestionViewSet(SnippetViewSet):
         base_form_class=SuggestionAdminForm,
     )
 
-    def get_queryset(self, request):
+    def base_queryset(self, request):  # narrowed by ScopedViewSetMixin.get_queryset
         return UpdateSuggestion.objects.select_related("organization", "handled_by")

@@ -12,7 +12,13 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from ..models import (
@@ -42,6 +48,7 @@ from .panels import (
     term_panels,
 )
 from .reviews import ReviewsViewSet
+from .scoping import ScopedChooserMixin, ScopedChosenMixin, ScopedViewSetMixin
 from .stewardship import UpdateSuggestionViewSet
 
 
@@ -53,15 +60,19 @@ def _cambodian_provinces(request=None):
     return Area.objects.provinces().filter(country__key="KH").order_by("name_en")
 
 
-def chooser_viewset_with(filter_form):
-    """A snippet chooser whose search box is `filter_form` (matches codes and both languages)."""
-    choose = type("ChooseView", (ChooseView,), {"filter_form_class": filter_form})
-    results = type("ChooseResultsView", (ChooseResultsView,), {"filter_form_class": filter_form})
-    return type(
-        "ChooserViewSet",
-        (SnippetChooserViewSet,),
-        {"choose_view_class": choose, "choose_results_view_class": results},
-    )
+def chooser_viewset_with(filter_form, scoped=False):
+    """A snippet chooser whose search box is `filter_form` (matches codes and both languages);
+    `scoped`: an organization-scoped editor is offered only their organizations' objects."""
+    mixins = (ScopedChooserMixin,) if scoped else ()
+    choose = type("ChooseView", (*mixins, ChooseView), {"filter_form_class": filter_form})
+    results = type("ChooseResultsView", (*mixins, ChooseResultsView), {"filter_form_class": filter_form})
+    views = {"choose_view_class": choose, "choose_results_view_class": results}
+    if scoped:
+        views["chosen_view_class"] = type("ChosenView", (ScopedChosenMixin, SnippetChosenView), {})
+        views["chosen_multiple_view_class"] = type(
+            "ChosenMultipleView", (ScopedChosenMixin, SnippetChosenMultipleView), {}
+        )
+    return type("ChooserViewSet", (SnippetChooserViewSet,), views)
 
 
 # --- Organizations -------------------------------------------------------------------------
@@ -108,7 +119,7 @@ class OrganizationIndexView(IndexView):
         return queryset.filter(Q(name__icontains=query) | Q(slug__icontains=query) | Exists(other_names))
 
 
-class OrganizationViewSet(SnippetViewSet):
+class OrganizationViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Organization
     icon = "group"
     menu_label = _("Organizations")
@@ -132,9 +143,9 @@ class OrganizationViewSet(SnippetViewSet):
     ordering = ["name"]
     inspect_view_enabled = True
     edit_handler = organization_edit_handler
-    chooser_viewset_class = chooser_viewset_with(OrganizationChooserFilterForm)
+    chooser_viewset_class = chooser_viewset_with(OrganizationChooserFilterForm, scoped=True)
 
-    def get_queryset(self, request):
+    def base_queryset(self, request):  # narrowed by ScopedViewSetMixin.get_queryset
         return Organization.objects.select_related("country", "area", "locale")
 
 
@@ -183,7 +194,7 @@ class ServiceFilterSet(WagtailFilterSet):
         ]
 
 
-class ServiceViewSet(SnippetViewSet):
+class ServiceViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Service
     icon = "clipboard-list"
     menu_label = _("Services")
@@ -210,9 +221,9 @@ class ServiceViewSet(SnippetViewSet):
     ordering = ["organization__name", "name"]
     inspect_view_enabled = True
     edit_handler = service_edit_handler
-    chooser_viewset_class = chooser_viewset_with(ServiceChooserFilterForm)
+    chooser_viewset_class = chooser_viewset_with(ServiceChooserFilterForm, scoped=True)
 
-    def get_queryset(self, request):
+    def base_queryset(self, request):  # narrowed by ScopedViewSetMixin.get_queryset
         return Service.objects.select_related("organization", "locale")
 
 
