@@ -26,7 +26,9 @@ def spread(make_org, make_service):
         ),
         "bb_legal": make_service(bb, "BB legal", terms=["LEGAL.ADVICE"], areas=["KH:02"], languages=["en"]),
         "pp_legal": make_service(pp, "PP legal", terms=["LEGAL.REP"], areas=["KH:12"], languages=["km"]),
-        "pp_shelter": make_service(pp, "PP children shelter", terms=["SHELTER.LONG"], areas=["KH:12"]),
+        "pp_shelter": make_service(
+            pp, "PP children shelter", terms=["SHELTER.LONG"], areas=["KH:12"], serves_men=True
+        ),  # eligibility is "not stated" unless a record says it
         "hotline": make_service(national, "National hotline", terms=["HELP.TIP"], areas=["KH"]),
         "draft": make_service(bb, "Draft shelter", terms=["SHELTER.SHORT"], live=False),
     }
