@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from portal.admin_reports import may_open_reports
+
 from .admin_views import BackgroundTasksView
 
 
@@ -15,7 +17,7 @@ def register_background_tasks_url():
 
 class EditorsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("wagtailadmin.access_admin")
+        return may_open_reports(request.user)
 
 
 @hooks.register("register_reports_menu_item")

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
+from .permissions import is_scoped_editor
 from .publish_guard import failing_fields, field_label, markup_fields, plain_text_fields
 
 EXCERPT_CHARS = 80
@@ -83,7 +84,10 @@ def records_with_markup():
 
 
 def can_see_report(user):
-    return user.is_superuser or user.has_perm("directory.change_organization")
+    # Site-wide: not for an organization-scoped editor (directory.permissions).
+    if user.is_superuser:
+        return True
+    return user.has_perm("directory.change_organization") and not is_scoped_editor(user)
 
 
 def markup_report_view(request):

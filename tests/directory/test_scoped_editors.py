@@ -319,3 +319,23 @@ def test_full_editor_keeps_site_wide_rights(world):
     html = editor.get(reverse("wagtailsnippetchoosers_directory_organization:choose")).content.decode()
     assert "Tiered Shelter" in html
     assert "Tiered Shelter" in editor.get(REVIEWS, {"state": "all"}).content.decode()
+
+
+# --- site-wide reports list every organization -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_site_wide_reports_are_refused(world):
+    names = (
+        "services_map_not_on_map",
+        "services_map_confidential_public",
+        "background_tasks",
+        "directory_eligibility_report",
+        "directory_markup_report",
+    )
+    for name in names:
+        response = world["client"].get(reverse(name))
+        assert refused(response), f"{name}: {response.status_code}"
+        assert "Tiered Shelter" not in response.content.decode()
+    editor = _client(_user("reporteditor", EDITORS))
+    assert editor.get(reverse("services_map_confidential_public")).status_code == 200
