@@ -404,9 +404,17 @@ def _build_entries(services, viewer, today, phones, ordered):
         location_ids = location_ids or org_locations.get(org_id, [])
         if not location_ids:
             entry.problems.append(Unplaced(None, Problem.NO_LOCATION))
+        shown = set()
         for location_id in location_ids:
             result = place(location_id, masked)
-            (entry.places if isinstance(result, Place) else entry.problems).append(result)
+            if isinstance(result, Place):
+                # Two places projected to the same area centre are one marker and one line.
+                key = (result.latitude, result.longitude, result.where, result.name, result.hidden_note)
+                if key not in shown:
+                    shown.add(key)
+                    entry.places.append(result)
+            else:
+                entry.problems.append(result)
         entries.append(entry)
     if ordered:
         entries.sort(key=lambda e: (e.organization_name.lower(), e.name.lower(), e.pk))

@@ -165,7 +165,9 @@ def test_freshness_on_the_card(anonymous, editor_client, make_org, make_service,
     (f,) = features_of(data, fresh)
     assert (f["properties"]["f"], f["properties"]["v"]) == ("fresh", 7)
     (f,) = features_of(data, never)
-    assert f["properties"]["f"] == "overdue"  # the public is not told about stewards
+    # Never verified and not yet due: "not yet verified", never "overdue"; the public is not
+    # told about stewards.
+    assert f["properties"]["f"] == "unverified"
     assert "v" not in f["properties"]
     (f,) = features_of(geojson(editor_client), never)
     assert f["properties"]["f"] == "orphaned"  # editors are
