@@ -88,3 +88,12 @@ def directory_eligibility_report_menu_item():
         icon_name="warning",
         order=722,
     )
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_wide_wagtail_reports_from_scoped_editors(request, menu_items):
+    """Site history lists every organization's entries (see directory.admin.scoping)."""
+    from .permissions import is_scoped_editor
+
+    if is_scoped_editor(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -62,3 +62,30 @@ class ScopedChosenMixin:
 
     def get_objects(self, pks):
         return scope_queryset(super().get_objects(pks), self.request.user)
+
+
+# Wagtail's own site-wide reports list every organization's entries by title and action (Site
+# history filters by model permission, not by organization): not for a scoped editor, who sees
+# an entry's history on the entry itself.
+SITE_WIDE_WAGTAIL_REPORTS = frozenset({"site_history", "site_history_results"})
+
+
+class ScopedEditorReportsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from ..permissions import is_scoped_editor
+
+        match = request.resolver_match
+        if (
+            match is not None
+            and match.namespace.endswith("wagtailadmin_reports")
+            and match.url_name in SITE_WIDE_WAGTAIL_REPORTS
+            and is_scoped_editor(request.user)
+        ):
+            raise PermissionDenied
+        return None

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A publish refused for markup (workflow approval has no hook) answers with a message.
     "directory.publish_guard.MarkupRefusedMiddleware",
+    # Organization-scoped editors do not get Wagtail's site-wide Site history.
+    "directory.admin.scoping.ScopedEditorReportsMiddleware",
     # Writes the access-log entries a view noted (audit.record); a failure is logged, not shown.
     "audit.middleware.AccessLogMiddleware",
 ]

@@ -270,9 +270,11 @@ class DatabaseEngine(Engine):
             every &= bitmap
         if every & selected_mask or not required:
             return every if required else 0, False
+        # A partial hit must hold some required word: an administrative word alone ("ឃុំ" of a
+        # commune nobody visible has) would otherwise answer with every record in any commune.
         anything = 0
-        for _clause, _w, levels in matches:
-            anything |= levels["any"]
+        for bitmap in required:
+            anything |= bitmap
         return anything, True
 
     @staticmethod

@@ -216,7 +216,15 @@ class PortalSearch(FacetedSearch):
             (c, clause_scored(c, self.weights.get(i, 0), f"c{i}", self.fuzzy)) for i, c in enumerate(query)
         ]
         if self.partial:
-            return search.query(Q("bool", should=[q for _c, q in scored], minimum_should_match=1))
+            # Any required word (an administrative word alone never makes a hit), scored with
+            # the optional ones as on the database engine.
+            required = [q for c, q in scored if not c.optional]
+            optional = [q for c, q in scored if c.optional]
+            if not required:
+                return search.query(Q("bool", should=optional, minimum_should_match=1))
+            return search.query(
+                Q("bool", must=[Q("bool", should=required, minimum_should_match=1)], should=optional)
+            )
         return search.query(
             Q(
                 "bool",

@@ -87,6 +87,16 @@ def test_stop_words_and_administrative_words_never_block_a_match(places, index):
         assert result.partial is False and result.unmatched == [], text
 
 
+def test_an_administrative_word_alone_never_makes_a_hit(places, index):
+    # An administrative word only says what kind of place follows: with a place nobody visible
+    # has, there is nothing to show (not every record filed under some district or commune).
+    engine = index()
+    for text in ("zzyzxqwv district", "ស្រុកសូរវ៉ាធី"):
+        result = search(engine, text)
+        assert result.hits == [] and result.total == 0, text
+    assert "Kampot Boys Shelter" in titles(search(engine, "zzyzxqwv Kampot district"))
+
+
 def test_a_title_match_outranks_a_body_match(places, index):
     engine = index()
     result = search(engine, "marigold")
