@@ -25,7 +25,17 @@ def open_a_marker(page):
         if markers.count():
             markers.first.click()
             break
-        page.locator(".leaflet-marker-icon.marker-cluster").first.click()
+        # The map opens on Cambodia, so clusters of offices abroad lie outside the view: click
+        # one inside the map's visible area.
+        inside = page.evaluate("""() => {
+            const box = document.querySelector('.leaflet-container').getBoundingClientRect();
+            const all = [...document.querySelectorAll('.leaflet-marker-icon.marker-cluster')];
+            return all.findIndex(el => {
+                const r = el.getBoundingClientRect();
+                return r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+            });
+        }""")
+        page.locator(".leaflet-marker-icon.marker-cluster").nth(max(inside, 0)).click()
         page.wait_for_timeout(400)  # cluster zoom or spiderfy animation
     card = page.get_by_test_id("map-card")
     card.wait_for()
