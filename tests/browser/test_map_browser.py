@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import screenshot
 from .test_accessibility import AXE, violations
@@ -18,24 +19,33 @@ def wait_for_markers(page):
     return int(loaded)
 
 
+_IN_VIEW = """(selector) => {
+    const box = document.querySelector('.leaflet-container').getBoundingClientRect();
+    return [...document.querySelectorAll(selector)].findIndex(el => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.left >= box.left && r.right <= box.right
+            && r.top >= box.top && r.bottom <= box.bottom;
+    });
+}"""
+
+
 def open_a_marker(page):
-    """Click clusters until a single marker shows, then click it: its card opens."""
-    for _ in range(12):
-        markers = page.locator(".leaflet-marker-icon.map-marker")
-        if markers.count():
-            markers.first.click()
-            break
-        # The map opens on Cambodia, so clusters of offices abroad lie outside the view: click
-        # one inside the map's visible area.
-        inside = page.evaluate("""() => {
-            const box = document.querySelector('.leaflet-container').getBoundingClientRect();
-            const all = [...document.querySelectorAll('.leaflet-marker-icon.marker-cluster')];
-            return all.findIndex(el => {
-                const r = el.getBoundingClientRect();
-                return r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
-            });
-        }""")
-        page.locator(".leaflet-marker-icon.marker-cluster").nth(max(inside, 0)).click()
+    """Click clusters until a single marker shows, then click it: its card opens. Only what lies
+    inside the map's view is clicked (the map opens on Cambodia, so offices abroad are outside
+    it), and during a zoom animation nothing is: the next round looks again."""
+    for _ in range(40):
+        for selector in (".leaflet-marker-icon.map-marker", ".leaflet-marker-icon.marker-cluster"):
+            index = page.evaluate(_IN_VIEW, selector)
+            if index >= 0:
+                try:
+                    page.locator(selector).nth(index).click(timeout=3000)
+                except PlaywrightTimeout:
+                    break  # it moved (zoom or spiderfy): look again
+                if selector.endswith("map-marker"):
+                    card = page.get_by_test_id("map-card")
+                    card.wait_for()
+                    return card
+                break
         page.wait_for_timeout(400)  # cluster zoom or spiderfy animation
     card = page.get_by_test_id("map-card")
     card.wait_for()
