@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
-MO := portal/locale/km/LC_MESSAGES/django.mo
+CATALOGUE_LANGUAGES := km th vi lo
+MO := $(foreach lang,$(CATALOGUE_LANGUAGES),portal/locale/$(lang)/LC_MESSAGES/django.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -20,8 +21,9 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP) $(MO)
 
-# Khmer interface strings (gettext's msgfmt ships with Debian's base image).
-$(MO): portal/locale/km/LC_MESSAGES/django.po
+# Interface strings in Khmer, Thai, Vietnamese and Lao (gettext's msgfmt ships with Debian's base
+# image); --check refuses a catalogue whose format strings or header do not match.
+portal/locale/%/LC_MESSAGES/django.mo: portal/locale/%/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
 ## Set up (venv, migrate SQLite, reference + demo data once, admin account) and serve on :8000,

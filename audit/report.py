@@ -15,20 +15,13 @@ from wagtail.models import Locale
 
 from directory.models import Organization
 from portal.admin_reports import AdminReportView
+from portal.csv_safety import csv_cell
 from portal.roles import ACCESS_LOG_PERMISSION
 
 from .models import AccessLogEntry
 
 LISTED = 500  # on the page; the CSV has every matching entry
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["viewed_at", "user", "kind", "record", "record_name", "tier", "organization_key", "path"]
-
-
-def csv_cell(value):
-    """Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a
-    formula: such a cell is kept text with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 class AccessLogFilter(forms.Form):

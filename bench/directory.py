@@ -1,10 +1,20 @@
-"""Directory response times at the planned scale (prints numbers; never asserts).
+"""Directory response times at national scale, beside the search page and a raw SQL floor
+(prints numbers; never asserts).
 
-    .venv/bin/python bench/directory.py [--orgs 800] [--services-per-org 5] [--requests 200]
+    .venv/bin/python bench/directory.py [--orgs 5000] [--services-per-org 4] [--requests 200]
+        [--database-url postgres://postgres@127.0.0.1:5432/helper_facets]
 
-Builds a throwaway SQLite database with synthetic organizations and services (English and
-Khmer names, realistic facet spread), then times the public directory with mixed filter
-combinations, organization pages and vCards through Django's test client, in-process.
+Builds a throwaway database (SQLite in a temporary directory by default; with --database-url a
+PostgreSQL database that is DROPPED and created afresh) with synthetic organizations and
+services (English and Khmer names, realistic facet spread), indexes them through the real
+pipeline, then, in one run and through Django's test client in-process:
+
+- `/directory/` with mixed filters (p50/p95 ms, SQL queries per page, median KB);
+- `/search/` with the same filters (organizations only), so the two pages compare directly;
+- a raw SQL floor: one SQL statement per request for the same filters' first 20 names;
+- organization pages and vCards;
+- the first `/directory/` and `/search/` request after one organization is re-published
+  (the index refreshed for it, as the publish signal does) against the steady state.
 """
 
 import argparse
@@ -15,27 +25,31 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=800)
-    parser.add_argument("--services-per-org", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
+def percentile(values, p):
+    values = sorted(values)
+    return values[max(0, int(round(len(values) * p)) - 1)]
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-directory-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    import django
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
+def fresh_postgres(url):
+    """Drop and create the database named in `url` (a bench database, never a real one)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    if not name.startswith(("helper_", "bench")):
+        raise SystemExit(f"refusing to drop {name!r}: bench databases are named helper_* or bench*")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build(args, rng):
     from wagtail.models import Locale
 
     from directory.models import (
@@ -50,34 +64,29 @@ def main():
         TaxonomyTerm,
     )
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", "--no-communes", verbosity=0)
-
-    rng = random.Random(42)
     provinces = list(Area.objects.filter(kind="province", country__key="KH"))
     countries = list(Area.objects.filter(key__in=["KH", "TH", "VN", "MY", "LA"]))
+    kh = countries[[c.key for c in countries].index("KH")]
     terms = list(TaxonomyTerm.objects.exclude(parent=None))
     languages = list(Language.objects.all())
     locale = Locale.get_default()
     words_en = "shelter legal aid reintegration hotline migrant return counselling family livelihood".split()
     words_km = "សេវាកម្ម ជំនួយ ផ្លូវច្បាប់ ជម្រក ការធ្វើចំណាកស្រុក គ្រួសារ".split()
-
-    t0 = time.perf_counter()
     orgs = []
     for i in range(args.orgs):
-        country = countries[0] if i % 4 else rng.choice(countries)
-        orgs.append(Organization(
-            name=f"{rng.choice(words_en).title()} {rng.choice(words_km)} Organization {i}",
-            slug=f"bench-org-{i}",
-            org_type=rng.choice(OrganizationType.values),
-            country=country,
-            area=rng.choice(provinces) if country.key == "KH" else None,
-            description=" ".join(rng.choices(words_en + words_km, k=30)),
-            locale=locale,
-            live=True,
-        ))
+        country = kh if i % 4 else rng.choice(countries)
+        orgs.append(
+            Organization(
+                name=f"{rng.choice(words_en).title()} {rng.choice(words_km)} Organization {i}",
+                slug=f"bench-org-{i}",
+                org_type=rng.choice(OrganizationType.values),
+                country=country,
+                area=rng.choice(provinces) if country.key == "KH" else None,
+                description=" ".join(rng.choices(words_en + words_km, k=30)),
+                locale=locale,
+                live=True,
+            )
+        )
     Organization.objects.bulk_create(orgs, batch_size=500)
     orgs = list(Organization.objects.filter(slug__startswith="bench-org-"))
     services = [
@@ -95,28 +104,132 @@ def main():
     ]
     Service.objects.bulk_create(services, batch_size=500)
     services = list(Service.objects.filter(organization__slug__startswith="bench-org-"))
-    ServiceTerm.objects.bulk_create([ServiceTerm(service=s, term=rng.choice(terms)) for s in services])
-    ServiceArea.objects.bulk_create([ServiceArea(service=s, area=rng.choice(provinces)) for s in services])
-    ServiceLanguage.objects.bulk_create(
-        [ServiceLanguage(service=s, language=rng.choice(languages)) for s in services]
+    ServiceTerm.objects.bulk_create(
+        [ServiceTerm(service=s, term=rng.choice(terms)) for s in services], batch_size=500
     )
-    build = time.perf_counter() - t0
-    print(f"built {args.orgs} organizations, {args.orgs * args.services_per_org} services in {build:.1f}s")
+    # One service in 50 is nationwide (a hotline for the whole country).
+    ServiceArea.objects.bulk_create(
+        [ServiceArea(service=s, area=kh if rng.random() < 0.02 else rng.choice(provinces)) for s in services],
+        batch_size=500,
+    )
+    ServiceLanguage.objects.bulk_create(
+        [ServiceLanguage(service=s, language=rng.choice(languages)) for s in services], batch_size=500
+    )
+    return [p.slug for p in provinces], sorted({t.code.split(".")[0] for t in terms})
+
+
+GROUP_COLUMNS = {"children": "serves_children", "men": "serves_men", "labour": "trafficking_labour"}
+
+
+def floor_sql(params, locale_id):
+    """One SQL statement for the first 20 names under the same filters (no facets, no text
+    index): what any implementation must at least pay."""
+    sql = ["SELECT o.id, o.name FROM directory_organization o WHERE o.live AND o.locale_id = %s"]
+    args = [locale_id]
+    service = []
+    for key, value in params:
+        if key == "country":
+            sql.append("AND o.country_id IN (SELECT id FROM directory_area WHERE slug = %s)")
+            args.append(value)
+        elif key == "province":
+            sql.append(
+                "AND (o.area_id IN (SELECT id FROM directory_area WHERE slug = %s) OR EXISTS ("
+                "SELECT 1 FROM directory_service s2 JOIN directory_servicearea sa ON sa.service_id = s2.id "
+                "JOIN directory_area a ON a.id = sa.area_id JOIN directory_area p ON p.id = a.province_id "
+                "WHERE s2.organization_id = o.id AND s2.live AND p.slug = %s))"
+            )
+            args += [value, value]
+        elif key == "type":
+            service.append(
+                "EXISTS (SELECT 1 FROM directory_serviceterm st JOIN directory_taxonomyterm t "
+                "ON t.id = st.term_id WHERE st.service_id = s.id AND t.code LIKE %s)"
+            )
+            args.append(f"{value}%")
+        elif key == "language":
+            service.append(
+                "EXISTS (SELECT 1 FROM directory_servicelanguage sl JOIN directory_language l "
+                "ON l.id = sl.language_id WHERE sl.service_id = s.id AND l.code = %s)"
+            )
+            args.append(value)
+        elif key == "group" and value in GROUP_COLUMNS:
+            service.append(f"s.{GROUP_COLUMNS[value]}")
+        elif key == "q":
+            sql.append("AND o.name LIKE %s")
+            args.append(f"%{value}%")
+    if service:
+        # Only the constant fragments above are joined; every value is a query parameter.
+        sql.append(
+            "AND EXISTS (SELECT 1 FROM directory_service s WHERE s.organization_id = o.id AND s.live AND "  # noqa: S608
+            + " AND ".join(service)
+            + ")"
+        )
+    sql.append("ORDER BY o.name LIMIT 20")
+    return " ".join(sql), args
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orgs", type=int, default=5000)
+    parser.add_argument("--services-per-org", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--publishes", type=int, default=10)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    if args.database_url.startswith("postgres"):
+        fresh_postgres(args.database_url)
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="bench-directory-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
+    os.environ["ELASTICSEARCH_URL"] = ""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Locale
+
+    from directory.models import Organization
+    from search import api
+    from search.engines import database_engine
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", "--no-communes", verbosity=0)
+
+    rng = random.Random(42)
+    t0 = time.perf_counter()
+    province_slugs, top_codes = build(args, rng)
+    print(
+        f"{connection.vendor}: built {args.orgs} organizations, {args.orgs * args.services_per_org} services "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    t0 = time.perf_counter()
+    counts = api.rebuild(database_engine())
+    print(f"indexed {sum(counts.values())} documents ({counts}) in {time.perf_counter() - t0:.1f} s")
 
     client = Client()
-    province_slugs = [p.slug for p in provinces]
-    top_codes = sorted({t.code.split('.')[0] for t in terms})
-    queries = [
+    mixes = [
         "",
-        "?country=kh",
-        "?type=SHELTER",
-        "?province={p}",
-        "?province={p}&type={t}",
-        "?province={p}&type={t}&group=children",
-        "?country=kh&type={t}&language=km&group=men",
-        "?q=legal",
-        "?q=ជំនួយ&type={t}",
-        "?page=3",
+        "country=kh",
+        "type=SHELTER",
+        "province={p}",
+        "province={p}&type={t}",
+        "province={p}&type={t}&group=children",
+        "country=kh&type={t}&language=km&group=men",
+        "q=legal",
+        "q=ជំនួយ&type={t}",
+        "province={p}&group=labour&language=en",
+    ]
+    queries = [
+        rng.choice(mixes).format(p=rng.choice(province_slugs), t=rng.choice(top_codes))
+        for _ in range(args.requests)
     ]
 
     def timed(url):
@@ -127,23 +240,76 @@ def main():
             raise SystemExit(f"{url} answered {response.status_code}")
         return elapsed, len(response.content)
 
-    client.get("/directory/")  # warm-up
-    rows = []
+    def directory_url(query):
+        return f"/directory/?{query}" if query else "/directory/"
+
+    def search_url(query):
+        return "/search/?" + urlencode([*parse_qsl(query), ("kind", "organization")])
+
+    for query in queries[:10]:  # warm-up (snapshot, label caches)
+        client.get(directory_url(query))
+        client.get(search_url(query))
+
+    rows, sql_counts = [], []
+    directory_times, sizes = [], []
+    for query in queries:
+        with CaptureQueriesContext(connection) as captured:
+            elapsed, size = timed(directory_url(query))
+        directory_times.append(elapsed)
+        sizes.append(size)
+        sql_counts.append(len(captured.captured_queries))
+    rows.append(("/directory/ (mixed filters)", directory_times, sizes))
+    search_samples = [timed(search_url(q)) for q in queries]
+    rows.append(("/search/ (same filters)", [s[0] for s in search_samples], [s[1] for s in search_samples]))
+    locale_id = Locale.get_default().pk
+    floor = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql, params = floor_sql(parse_qsl(query), locale_id)
+            start = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            floor.append((time.perf_counter() - start) * 1000)
+    rows.append(("raw SQL floor (20 names)", floor, [0]))
     for kind, make_url in (
-        ("listing (mixed filters)", lambda: "/directory/" + rng.choice(queries).format(
-            p=rng.choice(province_slugs), t=rng.choice(top_codes))),
         ("organization page", lambda: f"/directory/bench-org-{rng.randrange(args.orgs)}/"),
         ("organization vCard", lambda: f"/directory/bench-org-{rng.randrange(args.orgs)}/vcard/"),
     ):
-        samples = [timed(make_url()) for _ in range(args.requests)]
-        times = sorted(s[0] for s in samples)
-        p50 = statistics.median(times)
-        p95 = times[int(len(times) * 0.95) - 1]
-        size = statistics.median(s[1] for s in samples) / 1024
-        rows.append((kind, p50, p95, size))
-    print(f"{'request':28} {'p50 ms':>8} {'p95 ms':>8} {'median KB':>10}")
-    for kind, p50, p95, size in rows:
-        print(f"{kind:28} {p50:8.1f} {p95:8.1f} {size:10.1f}")
+        samples = [timed(make_url()) for _ in range(max(20, args.requests // 4))]
+        rows.append((kind, [s[0] for s in samples], [s[1] for s in samples]))
+
+    print(f"{'request':30} {'p50 ms':>8} {'p95 ms':>8} {'median KB':>10}")
+    for kind, times, page_sizes in rows:
+        print(
+            f"{kind:30} {statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} "
+            f"{statistics.median(page_sizes) / 1024:10.1f}"
+        )
+    print(
+        f"SQL queries per /directory/ page: min {min(sql_counts)}, "
+        f"median {statistics.median(sql_counts):.0f}, max {max(sql_counts)}"
+    )
+    d95, s95 = percentile(directory_times, 0.95), percentile([s[0] for s in search_samples], 0.95)
+    print(f"directory / search p95: {d95 / s95:.2f}x")
+
+    # The first request after one publish (index refreshed for one organization, as the
+    # publish signal's task does) against the same request in the steady state.
+    keys = list(Organization.objects.filter(live=True).values_list("translation_key", flat=True)[:200])
+    firsts, steadies, search_firsts, search_steadies = [], [], [], []
+    probe = f"province={province_slugs[0]}&type={top_codes[0]}"
+    for _ in range(args.publishes):
+        api.refresh([f"organization:{rng.choice(keys)}"])
+        firsts.append(timed(directory_url(probe))[0])
+        steadies.append(statistics.median(timed(directory_url(probe))[0] for _ in range(5)))
+        api.refresh([f"organization:{rng.choice(keys)}"])
+        search_firsts.append(timed(search_url(probe))[0])
+        search_steadies.append(statistics.median(timed(search_url(probe))[0] for _ in range(5)))
+    print(f"{'after one publish':30} {'first ms':>8} {'steady':>8} {'ratio':>6}")
+    for kind, first, steady in (
+        ("/directory/", firsts, steadies),
+        ("/search/", search_firsts, search_steadies),
+    ):
+        f, s = statistics.median(first), statistics.median(steady)
+        print(f"{kind:30} {f:8.1f} {s:8.1f} {f / s:6.1f}x")
 
 
 if __name__ == "__main__":

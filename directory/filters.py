@@ -1,4 +1,4 @@
-"""Directory listing: read the GET filters, apply them, and count every facet.
+"""Directory listing: read the GET filters; filter and count on the search index (facets.py).
 
 Facets and their GET parameters (each may repeat; OR within a facet, AND across facets):
 
@@ -15,42 +15,41 @@ marriage" finds a shelter that takes children, not an organization with a shelte
 and a hotline for children. Facet counts follow the usual rule: a value's count is the number
 of organizations matching every *other* active filter plus that value.
 
-Only published data is searched and counted (live organizations, live services), and only
-fields that every viewer may see: tiered phones, contacts and addresses never feed a filter,
-so no count can reveal them.
+Only published data is searched and counted (the index holds live organizations and live
+services, public fields only): tiered phones, contacts and addresses never feed a filter, so no
+count can reveal them. The filtering and counting themselves are `facets.Selection`'s, on the
+search engine's in-process bitmaps; this module validates parameters and builds labels, links
+and the page.
 """
 
-import logging
 import re
-from collections import defaultdict
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import CharField, IntegerField, Q, Value
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from search.engines.database import DatabaseEngine
+from search import registry
 from search.partial import split_typed
 
+from .facets import Selection
 from .models import (
     AcceptingReferrals,
     Area,
     AreaKind,
     Language,
-    Location,
+    NameKind,
     Organization,
     OrganizationName,
     Service,
-    ServiceArea,
-    ServiceLanguage,
     ServiceTerm,
     TaxonomyTerm,
 )
-
-logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200  # characters of free text kept
 MAX_QUERY_WORDS = 8
@@ -123,18 +122,13 @@ def _param_list(params, name, normalise=str.strip):
     return values
 
 
-def _code_matches(code):
-    """A taxonomy code and everything beneath it: SHELTER matches SHELTER.SHORT."""
-    return Q(code=code) | Q(code__startswith=f"{code}.")
-
-
 class DirectorySearch:
     """One listing request: validated filters, the filtered queryset and the facet counts."""
 
     def __init__(self, params, viewer=None):
         self.params = params
         self.viewer = viewer
-        self.locale = Locale.get_default()
+        self.locale = _cached("locale", Locale.get_default)
         q = " ".join(_clean(params.get("q", "")[: MAX_QUERY_LENGTH * 2]).split())[:MAX_QUERY_LENGTH]
         self.q = q
         self.words = q.split()[:MAX_QUERY_WORDS]
@@ -144,23 +138,25 @@ class DirectorySearch:
         sort = params.get("sort", "")
         self.sort = sort if sort in SORT_LABELS and self.words else self.default_sort
         # Unknown values are dropped: a stale or mistyped link still works, it just filters less.
-        self.countries = list(
-            Area.objects.filter(
-                kind=AreaKind.COUNTRY, slug__in=_param_list(params, "country", lambda v: v.strip().lower())
-            )
-        )
-        self.provinces = list(
-            Area.objects.filter(
-                kind=AreaKind.PROVINCE, slug__in=_param_list(params, "province", lambda v: v.strip().lower())
-            ).select_related("country")
-        )
-        self.terms = list(
-            TaxonomyTerm.objects.filter(code__in=_param_list(params, "type", lambda v: v.strip().upper()))
-        )
+        # Reference data comes from a per-process cache: no query per parameter (a value the
+        # cache lacks re-reads it once: a place or type added since).
+        wanted = {
+            "country": _param_list(params, "country", _lower),
+            "province": _param_list(params, "province", _lower),
+            "type": _param_list(params, "type", lambda v: v.strip().upper()),
+            "language": _param_list(params, "language", _lower),
+        }
+        for attempt in range(2):
+            areas, terms, languages = _areas(), _terms(), _languages()
+            self.countries = _known(areas[AreaKind.COUNTRY], wanted["country"], _by_name)
+            self.provinces = _known(areas[AreaKind.PROVINCE], wanted["province"], _by_name)
+            self.terms = _known(terms, wanted["type"], _by_code)
+            self.languages = _known(languages, wanted["language"], _by_name)
+            found = len(self.countries) + len(self.provinces) + len(self.terms) + len(self.languages)
+            if attempt or found == sum(len(v) for v in wanted.values()):
+                break
+            _reference.clear()
         self.groups = [g for g in _param_list(params, "group", lambda v: v.strip().lower()) if g in GROUP_QS]
-        self.languages = list(
-            Language.objects.filter(code__in=_param_list(params, "language", lambda v: v.strip().lower()))
-        )
 
     # -- selections -------------------------------------------------------------------------
     @property
@@ -177,193 +173,83 @@ class DirectorySearch:
     def is_filtered(self):
         return bool(self.q or any(self.selected.values()))
 
-    # -- filters ----------------------------------------------------------------------------
-    def _org_filters(self, exclude=None):
-        filters = []
-        if self.countries and exclude != "country":
-            filters.append(Q(country__in=[a.pk for a in self.countries]))
-        if self.provinces and exclude != "province":
-            filters.append(Q(pk__in=self._province_org_ids))
-        if self.words:
-            filters.append(Q(pk__in=self._text_org_ids))
-        return filters
-
-    # Each facet re-applies the other filters. The province and text conditions are OR-ed
-    # subqueries that SQLite evaluates slowly, so they are resolved once per request into
-    # a set of organization ids (hundreds at most) and reused by every facet query.
+    # -- the selection on the search index ---------------------------------------------------
     @cached_property
-    def _province_org_ids(self):
-        # Locations count by province only: every tier is shown a location's province (the
-        # projection in directory.visibility hides the commune, name, address and point), so
-        # this filter and the province facet reveal nothing a hidden place's page does not.
-        ids = [a.pk for a in self.provinces]
-        countries = {a.country_id for a in self.provinces}
-        live_areas = ServiceArea.objects.filter(service__live=True)
-        queries = [
-            Organization.objects.filter(area__province_id__in=ids).values_list("pk", flat=True),
-            Location.objects.filter(area__province_id__in=ids).values_list("organization_id", flat=True),
-            live_areas.filter(area__province_id__in=ids).values_list("service__organization_id", flat=True),
-            # A service for the whole country (a national hotline) serves every province in it.
-            live_areas.filter(area__kind=AreaKind.COUNTRY, area_id__in=countries).values_list(
-                "service__organization_id", flat=True
-            ),
-        ]
-        return sorted(set().union(*queries))
-
-    @cached_property
-    def ranking(self):
-        """The portal search's order for the words (and whether it only found partial matches)."""
-        from .ranking import search_ranking
-
-        return search_ranking(self.q, self.viewer)
+    def selection(self):
+        """The filters evaluated on the search index's bitmaps (directory/facets.py)."""
+        return Selection(
+            self.viewer,
+            {"country": [a.slug for a in self.countries], "province": [a.slug for a in self.provinces]},
+            {"type": [t.code for t in self.terms], "language": [lang.code for lang in self.languages]},
+            self.groups,
+            self.q if self.words else "",
+        )
 
     @cached_property
     def partial(self):
         """No organization matches every word: the listing shows the best partial matches."""
-        return bool(self.words) and self.ranking.partial and not self._all_words_org_ids
+        return bool(self.words) and self.selection.partial
 
     def partial_notice(self):
         """(the typed words left out, link to the listing without them) for partial results."""
         if not self.partial:
             return None
-        words, reduced = split_typed(self.q, self.ranking.unmatched)
+        words, reduced = split_typed(self.q, self.selection.unmatched)
         url = ""
         if reduced:
             params = [("q", reduced) if key == "q" else (key, value) for key, value in self.url_params()]
             url = f"{reverse('directory:index')}?{urlencode(params)}"
         return {"words": words, "url": url}
 
-    @cached_property
-    def _text_org_ids(self):
-        """Organizations matching the text box: every word (names, aliases, services, places), and
-        what the search index finds for it; the index answers with the best partial matches when
-        no record holds every word (then `partial` is true and the listing says so)."""
-        return sorted(self._all_words_org_ids | self._search_index_org_ids())
-
-    @cached_property
-    def _all_words_org_ids(self):
-        """Organizations whose own fields hold every word of the text box."""
-        matching = None
-        for word in self.words:
-            services = Service.objects.filter(live=True).filter(
-                Q(name__icontains=word) | Q(description__icontains=word)
-            )
-            # Names of live translations count too: a Khmer name finds the organization.
-            translations = Organization.objects.filter(live=True, name__icontains=word).exclude(
-                locale=self.locale
-            )
-            other_names = OrganizationName.objects.filter(name__icontains=word)
-            word_q = (
-                Q(name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(translation_key__in=translations.values("translation_key"))
-                | Q(pk__in=other_names.values("organization_id"))
-                | Q(pk__in=services.values("organization_id"))
-                | Q(area__name_en__icontains=word)
-                | Q(area__name_km__icontains=word)
-                | Q(area__province__name_en__icontains=word)
-                | Q(area__province__name_km__icontains=word)
-            )
-            ids = set(self.published().filter(word_q).values_list("pk", flat=True))
-            matching = ids if matching is None else matching & ids
-        return matching or set()
-
-    def _search_index_org_ids(self):
-        """What the portal's search finds on top of the plain text match: synonyms and spelling
-        variants (Poi Pet, Kompong, MOSALVY, Batambang), Khmer words inside running text."""
-        try:
-            found = DatabaseEngine().matching_ids(self.q, ["organization", "service"])
-        except Exception:  # the index is an aid here; the plain text match above still stands
-            logger.warning("Search index unavailable for the directory text box", exc_info=True)
-            return set()
-        keys = set(found.get("organization", []))
-        if found.get("service"):
-            keys |= {
-                str(k)
-                for k in Service.objects.filter(translation_key__in=found["service"], live=True).values_list(
-                    "organization__translation_key", flat=True
-                )
-            }
-        if not keys:
-            return set()
-        return set(self.published().filter(translation_key__in=keys).values_list("pk", flat=True))
-
-    def service_q(self, exclude=None):
-        """Conditions one live service must meet (the service-level facets)."""
-        q = Q()
-        if self.terms and exclude != "type":
-            q &= Q(pk__in=ServiceTerm.objects.filter(term_id__in=self._term_ids).values("service_id"))
-        if self.groups and exclude != "group":
-            # Target groups describe the person being referred: a boy is "men and boys" AND
-            # "children", so one service must serve every chosen group.
-            for key in self.groups:
-                q &= GROUP_QS[key]
-        if self.languages and exclude != "language":
-            q &= Q(
-                pk__in=ServiceLanguage.objects.filter(
-                    language__in=[lang.pk for lang in self.languages]
-                ).values("service_id")
-            )
-        return q
-
     def published(self):
         return Organization.objects.filter(live=True, locale=self.locale)
 
     @cached_property
-    def _term_ids(self):
-        """Ids of the chosen service types and everything beneath them (a few dozen at most)."""
-        codes = Q()
-        for term in self.terms:
-            codes |= _code_matches(term.code)
-        return list(TaxonomyTerm.objects.filter(codes).values_list("pk", flat=True))
+    def _order(self):
+        """Entry ids of the matching organizations in the order shown."""
+        selection = self.selection
+        selected = selection.organizations()
+        if self.sort != "relevance":
+            return selection.by_title(selected)
+        from .ranking import name_ranks
 
-    def _service_org_ids(self, exclude):
-        """Organizations with one live service meeting the service-level filters, resolved once
-        per facet variant: a correlated EXISTS over nested subqueries is slow on SQLite."""
-        cache = self.__dict__.setdefault("_service_org_ids_cache", {})
-        if exclude not in cache:
-            rows = Service.objects.filter(self.service_q(exclude), live=True).values_list(
-                "organization_id", flat=True
-            )
-            cache[exclude] = sorted(set(rows))
-        return cache[exclude]
-
-    def organizations(self, exclude=None):
-        qs = self.published().filter(*self._org_filters(exclude))
-        if self.service_q(exclude):
-            qs = qs.filter(pk__in=self._service_org_ids(exclude))
-        return qs
-
-    def services(self, exclude=None):
-        """Live services of organizations that pass the organization-level filters."""
-        orgs = self.published().filter(*self._org_filters())
-        return Service.objects.filter(self.service_q(exclude), live=True, organization__in=orgs)
+        candidates = selection.name_candidates(selected)
+        ranks = {}
+        if candidates:
+            members = selection.snap.members(candidates)
+            entry_of = dict(zip(selection.object_ids(members), members, strict=True))
+            # One statement for every candidate's names (no model instances: plain rows).
+            by_key = name_ranks(self.q, entry_of, self.locale)
+            ranks = {entry_of[key]: rank for key, rank in by_key.items()}
+        return selection.by_relevance(selected, ranks)
 
     def ordered_results(self):
-        """`results()` in the chosen order: A-Z as a queryset, by relevance as a sequence that
-        fetches only the page being shown."""
-        results = self.results()
-        if self.sort != "relevance":
-            return results
-        from .ranking import relevance_order
+        """The matching organizations in the chosen order, as a sequence Paginator slices: each
+        page fetches only its own rows."""
+        queryset = self.published().select_related("country", "area", "area__province", "successor")
+        return _PagedByKey(queryset, self.selection, self._order, self._shown_services)
 
-        rows = results.model.objects.filter(pk__in=results.values("pk")).only("pk", "name", "translation_key")
-        order = [o.pk for o in relevance_order(self.q, rows, self.ranking)]
-        return _PagedById(results, order)
+    results = ordered_results
 
-    def results(self):
-        """The filtered organizations, ready to page through and show (no N+1)."""
-        services = (
-            Service.objects.filter(self.service_q(), live=True)
-            .order_by("name", "pk")
-            .prefetch_related(Prefetch("term_links", queryset=ServiceTerm.objects.select_related("term")))
-        )
-        return (
-            self.organizations()
-            .select_related("country", "area", "area__province", "successor")
-            .prefetch_related("names", Prefetch("services", queryset=services, to_attr="matching_services"))
-            .order_by("name", "pk")
-        )
+    @cached_property
+    def _shown_services(self):
+        """Service keys meeting the service-level filters (None: every live service shows)."""
+        selection = self.selection
+        if not selection.service_masks:
+            return None
+        services = selection.all_services
+        for mask in selection._service_constraint():
+            services &= mask
+        return services
+
+    def services(self):
+        """Live services (default locale) meeting the service-level filters, of organizations
+        meeting every filter (the map's list and markers)."""
+        qs = Service.objects.filter(live=True, locale=self.locale, organization__live=True)
+        if not self.is_filtered:
+            return qs
+        keys = self.selection.object_ids(self.selection.snap.members(self.selection.services()))
+        return qs.filter(translation_key__in=keys)
 
     # -- facets -----------------------------------------------------------------------------
     def facets(self):
@@ -375,85 +261,48 @@ class DirectorySearch:
             self._language_facet(),
         ]
 
-    def _area_labels(self, ids):
-        return {a.pk: a for a in Area.objects.filter(pk__in=ids).select_related("country")}
+    def _labels(self, name, values):
+        return registry.facet_labels(name, list(values), (get_language() or "en").split("-")[0])
 
     def _country_facet(self):
-        rows = self.organizations(exclude="country").order_by().values("country_id").annotate(n=Count("pk"))
-        counts = {r["country_id"]: r["n"] for r in rows}
-        selected_ids = {a.pk for a in self.countries}
-        areas = self._area_labels(set(counts) | selected_ids)
+        counts = self.selection.org_counts("country")
+        selected = {a.slug for a in self.countries}
+        labels = self._labels("country", set(counts) | selected)
         values = [
-            FacetValue(areas[pk].slug, areas[pk].name, counts.get(pk, 0), pk in selected_ids)
-            for pk in areas
-            if counts.get(pk) or pk in selected_ids
+            FacetValue(slug, labels[slug], counts.get(slug, 0), slug in selected)
+            for slug in set(counts) | selected
         ]
         values.sort(key=lambda v: (v.value != "kh", str(v.label).lower()))
         return Facet("country", FACET_LABELS["country"], values)
 
     def _province_facet(self):
-        orgs = self.organizations(exclude="province")
-        org_ids = defaultdict(set)
-        pairs = [
-            orgs.filter(area__province__isnull=False).values_list("pk", "area__province_id"),
-            Location.objects.filter(organization__in=orgs, area__province__isnull=False).values_list(
-                "organization_id", "area__province_id"
-            ),
-            ServiceArea.objects.filter(
-                service__live=True, service__organization__in=orgs, area__province__isnull=False
-            ).values_list("service__organization_id", "area__province_id"),
-        ]
-        for rows in pairs:
-            for org_id, province_id in rows:
-                org_ids[province_id].add(org_id)
-        # Nationwide services count in every province of their country.
-        nationwide = ServiceArea.objects.filter(
-            service__live=True, service__organization__in=orgs, area__kind=AreaKind.COUNTRY
-        ).values_list("service__organization_id", "area_id")
-        by_country = defaultdict(set)
-        for org_id, country_id in nationwide:
-            by_country[country_id].add(org_id)
-        if by_country:
-            provinces = Area.objects.filter(kind=AreaKind.PROVINCE, country_id__in=by_country)
-            for province_id, country_id in provinces.values_list("pk", "country_id"):
-                org_ids[province_id] |= by_country[country_id]
-        selected_ids = {a.pk for a in self.provinces}
-        areas = self._area_labels(set(org_ids) | selected_ids)
-        rows = []
-        for pk, area in areas.items():
-            count = len(org_ids.get(pk, ()))
-            if not (count or pk in selected_ids):
-                continue
-            foreign = area.country_code != "KH"  # Cambodian provinces first, then the rest by country
-            label = f"{area.name} ({area.country.name})" if foreign else area.name
-            rows.append(
-                ((foreign, str(label).lower()), FacetValue(area.slug, label, count, pk in selected_ids))
+        counts = self.selection.org_counts("province")
+        selected = {a.slug for a in self.provinces}
+        slugs = set(counts) | selected
+        labels = self._labels("province", slugs)
+        foreign = _foreign_provinces()
+        rows = [
+            (
+                (slug in foreign, str(labels[slug]).lower()),
+                FacetValue(slug, labels[slug], counts.get(slug, 0), slug in selected),
             )
+            for slug in slugs
+        ]
         rows.sort(key=lambda row: row[0])
         return Facet("province", FACET_LABELS["province"], [value for _key, value in rows])
 
     def _type_facet(self):
-        rows = (
-            ServiceTerm.objects.filter(service__in=self.services(exclude="type"))
-            .order_by()  # Orderable's sort_order would otherwise defeat DISTINCT
-            .values_list("service__organization_id", "term__code")
-            .distinct()
-        )
-        org_ids = defaultdict(set)
-        for org_id, code in rows:
-            parts = code.split(".")
-            for depth in range(1, len(parts) + 1):  # credit the term and each ancestor
-                org_ids[".".join(parts[:depth])].add(org_id)
+        counts = self.selection.service_counts("type")
         selected = {t.code for t in self.terms}
         open_tops = {code.split(".")[0] for code in selected}
-        terms = list(TaxonomyTerm.objects.all())
+        terms = _taxonomy()
         values = []
         for top in (t for t in terms if t.parent_id is None):
-            count = len(org_ids.get(top.code, ()))
+            count = counts.get(top.code, 0)
             children = []
             if top.code in open_tops:
                 for child in (t for t in terms if t.parent_id == top.pk):
-                    n = len(org_ids.get(child.code, ()))
+                    n = counts.get(child.code, 0)
                     if n or child.code in selected:
                         children.append(FacetValue(child.code, child.name, n, child.code in selected))
                 children.sort(key=lambda v: str(v.label).lower())
@@ -464,33 +313,21 @@ class DirectorySearch:
 
     def _group_facet(self):
         # Each count is what choosing that group as well would give (groups combine with AND).
-        chosen = Q()
-        for key in self.groups:
-            chosen &= GROUP_QS[key]
-        counts = self.services(exclude="group").aggregate(
-            **{key: Count("organization_id", distinct=True, filter=chosen & q) for key, q in GROUP_QS.items()}
-        )
+        counts = self.selection.service_counts("group")
         values = [
-            FacetValue(key, label, counts[key] or 0, key in self.groups)
+            FacetValue(key, label, counts.get(key, 0), key in self.groups)
             for key, label, _q in GROUPS
-            if counts[key] or key in self.groups
+            if counts.get(key) or key in self.groups
         ]
         return Facet("group", FACET_LABELS["group"], values)
 
     def _language_facet(self):
-        rows = (
-            ServiceLanguage.objects.filter(service__in=self.services(exclude="language"))
-            .order_by()
-            .values_list("service__organization_id", "language_id")
-            .distinct()
-        )
-        org_ids = defaultdict(set)
-        for org_id, language_id in rows:
-            org_ids[language_id].add(org_id)
-        selected_ids = {lang.pk for lang in self.languages}
+        counts = self.selection.service_counts("language")
+        selected = {lang.code for lang in self.languages}
+        labels = self._labels("language", set(counts) | selected)
         values = [
-            FacetValue(lang.code, lang.name_en, len(org_ids.get(lang.pk, ())), lang.pk in selected_ids)
-            for lang in Language.objects.filter(pk__in=set(org_ids) | selected_ids)
+            FacetValue(code, labels[code], counts.get(code, 0), code in selected)
+            for code in set(counts) | selected
         ]
         values.sort(key=lambda v: (-v.count, str(v.label).lower()))
         return Facet("language", FACET_LABELS["language"], values)
@@ -524,7 +361,7 @@ class DirectorySearch:
             "province": {a.slug: a.name for a in self.provinces},
             "type": {t.code: t.name for t in self.terms},
             "group": {g: GROUP_LABELS[g] for g in self.groups},
-            "language": {lang.code: lang.name_en for lang in self.languages},
+            "language": {lang.code: lang.name for lang in self.languages},
         }
         active = []
         if self.q:
@@ -550,13 +387,16 @@ class DirectorySearch:
         return links
 
 
-class _PagedById:
-    """A queryset shown in a given order of primary keys; Paginator slices it, and each slice
-    fetches only its own rows (with the queryset's prefetches)."""
+class _PagedByKey:
+    """Organizations shown in the order of index entry ids; Paginator slices it, and each slice
+    fetches only its own rows (with the queryset's prefetches). Services listed under each are
+    those meeting the service-level filters (`shown`: a bitmap of service entries; None: all)."""
 
-    def __init__(self, queryset, order):
+    def __init__(self, queryset, selection, order, shown):
         self.queryset = queryset
+        self.selection = selection
         self.order = order
+        self.shown = shown
 
     def count(self):
         return len(self.order)
@@ -564,8 +404,147 @@ class _PagedById:
     def __len__(self):
         return len(self.order)
 
+    def __iter__(self):
+        return iter(self[:])
+
     def __getitem__(self, index):
-        pks = self.order[index] if isinstance(index, slice) else [self.order[index]]
-        rows = {o.pk: o for o in self.queryset.filter(pk__in=pks)}
-        page = [rows[pk] for pk in pks if pk in rows]
+        entries = self.order[index] if isinstance(index, slice) else [self.order[index]]
+        keys = self.selection.object_ids(entries)
+        rows = {str(o.translation_key): o for o in self.queryset.filter(translation_key__in=keys)}
+        page = [rows[key] for key in keys if key in rows]
+        _attach_services(page)
+        if self.shown is not None:
+            snap, shown = self.selection.snap, self.selection.snap.as_bytes(self.shown)
+            for org in page:
+                org.matching_services = [
+                    s
+                    for s in org.matching_services
+                    if snap.contains(shown, snap.entry_of.get(("service", str(s.translation_key)), -1))
+                ]
         return page if isinstance(index, slice) else page[0]
+
+
+class ListedService:
+    """A live service as a listing shows it under its organization: plain values, no model
+    instance (a page lists about a hundred). `name` and `description` may be replaced by a
+    translation's (translations.localize_organizations), in memory only."""
+
+    def __init__(self, pk, organization_id, translation_key, name, description):
+        self.pk = self.id = pk
+        self.organization_id = organization_id
+        self.translation_key = translation_key
+        self.name = name
+        self.description = description
+        self.listed_terms = []  # TaxonomyTerm, in the editor's order
+        self.untranslated = False
+
+
+def _attach_services(orgs):
+    """Give each organization its live services (`matching_services`, by name) and its acronyms
+    (`listed_acronyms`), and each service its types (`listed_terms`, in the editor's order): two
+    statements for the whole page, whatever its size (the services, then acronyms and service
+    types together), and type names from the per-process taxonomy."""
+    by_pk = {org.pk: org for org in orgs}
+    for org in orgs:
+        org.matching_services, org.listed_acronyms = [], []
+    if not orgs:
+        return
+    services = {}
+    rows = Service.objects.filter(live=True, organization_id__in=by_pk).order_by("name", "pk")
+    for row in rows.values_list("pk", "organization_id", "translation_key", "name", "description"):
+        service = ListedService(*row)
+        services[service.pk] = service
+        by_pk[service.organization_id].matching_services.append(service)
+    zero, one = Value(0, output_field=IntegerField()), Value(1, output_field=IntegerField())
+    blank = Value("", output_field=CharField())
+    acronyms = (
+        OrganizationName.objects.filter(organization_id__in=by_pk, kind=NameKind.ACRONYM)
+        .order_by()
+        .values_list(zero, "organization_id", zero, "name", "sort_order", "pk")
+    )
+    types = (
+        ServiceTerm.objects.filter(service__live=True, service__organization_id__in=by_pk)
+        .order_by()
+        .values_list(one, "service_id", "term_id", blank, "sort_order", "pk")
+    )
+    rows = sorted(acronyms.union(types, all=True), key=lambda row: (row[4] is None, row[4] or 0, row[5]))
+    terms = _terms_by_id()
+    if any(row[0] == 1 and row[2] not in terms for row in rows):
+        _reference.clear()  # a type added since the cache was read
+        terms = _terms_by_id()
+    for tag, owner, term_id, name, _order, _pk in rows:
+        if tag == 0:
+            by_pk[owner].listed_acronyms.append(name)
+        elif owner in services and term_id in terms:
+            services[owner].listed_terms.append(terms[term_id])
+
+
+_REFERENCE_SECONDS = 300  # provinces and service types are reference data: rarely edited
+_reference = {}
+
+
+def _cached(name, build):
+    now = time.monotonic()
+    found = _reference.get(name)
+    if found is None or found[1] < now:
+        found = (build(), now + _REFERENCE_SECONDS)
+        _reference[name] = found
+    return found[0]
+
+
+def _taxonomy():
+    return _cached("taxonomy", lambda: list(TaxonomyTerm.objects.all()))
+
+
+def _terms():
+    return _cached("terms", lambda: {t.code: t for t in _taxonomy()})
+
+
+def _terms_by_id():
+    return _cached("terms-by-id", lambda: {t.pk: t for t in _taxonomy()})
+
+
+def _areas():
+    """{kind: {slug: Area}} of countries and provinces (with their country)."""
+
+    def build():
+        found = {AreaKind.COUNTRY: {}, AreaKind.PROVINCE: {}}
+        rows = Area.objects.filter(kind__in=list(found)).select_related("country")
+        for area in rows:
+            found[area.kind][area.slug] = area
+        return found
+
+    return _cached("areas", build)
+
+
+def _languages():
+    return _cached("languages", lambda: {lang.code: lang for lang in Language.objects.all()})
+
+
+def _lower(value):
+    return value.strip().lower()
+
+
+def _by_name(obj):
+    return getattr(obj, "name_en", "")
+
+
+def _by_code(term):
+    return term.code
+
+
+def _known(mapping, values, order):
+    """The known ones among `values`, in the models' own order (as the links always had)."""
+    return sorted((mapping[v] for v in values if v in mapping), key=order)
+
+
+def _foreign_provinces():
+    """Slugs of provinces outside Cambodia (listed after Cambodia's)."""
+    return _cached(
+        "foreign",
+        lambda: set(
+            Area.objects.filter(kind=AreaKind.PROVINCE)
+            .exclude(country__key="KH")
+            .values_list("slug", flat=True)
+        ),
+    )

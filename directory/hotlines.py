@@ -64,7 +64,7 @@ def national_hotlines(country_code=None):
     chosen = {pk for _rank, pk in best.values()}
     phones = [p for p in phones if p.service_id in chosen]
     codes = {c.strip() for p in phones for c in p.languages.split(",") if c.strip()}
-    names = dict(Language.objects.filter(code__in=codes).values_list("code", "name_en"))
+    names = {lang.code: lang.name for lang in Language.objects.filter(code__in=codes)}
     hotlines = [
         Hotline(
             phone=phone,

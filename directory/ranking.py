@@ -10,8 +10,11 @@ An organization ranks by, in order:
 """
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from django.db.models import IntegerField, Value
 
 from search import api
 from search.contract import MAX_PER_PAGE, Query
@@ -85,6 +88,54 @@ def name_rank(text, orgs):
             ranks[pk] = 1
         else:
             ranks[pk] = 2
+    return ranks
+
+
+def _as_uuid(key):
+    try:
+        return key if isinstance(key, uuid.UUID) else uuid.UUID(key)
+    except (TypeError, ValueError):
+        return key
+
+
+def name_ranks(text, keys, locale):
+    """{translation key: 0 or 1} of the published organizations (default `locale`) among `keys`
+    whose name, a live translation's name, or an acronym, alias or former name IS what was typed
+    (0), or whose name or a translation's starts with it (1); any other ranks 2 (left out). As
+    `name_rank`, in one SQL statement whatever the number of organizations."""
+    typed = token_string(text)
+    # As UUIDs once: the two lookups below would each parse every key string again.
+    keys = [_as_uuid(k) for k in keys]
+    if not typed or not keys:
+        return {}
+    own = (
+        Organization.objects.filter(live=True, translation_key__in=keys)
+        .order_by()
+        .values_list("translation_key", "name", "locale_id")
+    )
+    other = (
+        OrganizationName.objects.filter(
+            organization__live=True, organization__locale=locale, organization__translation_key__in=keys
+        )
+        .order_by()
+        .values_list("organization__translation_key", "name", Value(-1, output_field=IntegerField()))
+    )
+    names, others, published = {}, {}, set()
+    for key, name, locale_id in own.union(other, all=True):
+        key = str(key)
+        if locale_id == -1:
+            others.setdefault(key, []).append(name)
+            continue
+        names.setdefault(key, []).append(name)
+        if locale_id == locale.pk:
+            published.add(key)
+    ranks = {}
+    for key in published:
+        folded = [_folded(n) for n in names[key]]
+        if typed in folded or typed in {_folded(n) for n in others.get(key, ())}:
+            ranks[key] = 0
+        elif any(f.startswith(typed + " ") for f in folded):
+            ranks[key] = 1
     return ranks
 
 

@@ -72,6 +72,13 @@ def _public_area(location, confidential):
     return project_location(location, Visibility.PUBLIC, location.pk in confidential).area
 
 
+def _label_words(record):
+    """A service type's or language's names in all five interface languages, as one text: a Thai,
+    Vietnamese or Lao reader types the type's name in their language, as a Khmer reader does."""
+    names = (record.name_en, record.name_km, record.name_th, record.name_vi, record.name_lo)
+    return " ".join(n for n in names if n)
+
+
 def _area_names(area):
     names = []
     while area is not None:
@@ -207,8 +214,13 @@ class OrganizationKind(registry.SearchKind):
     models = (Organization, Service)
 
     def all_ids(self):
+        # order_by(): with the model's ordering (name) DISTINCT would keep one row per translation,
+        # and a key would come twice (a rebuild then fails on the index's unique key).
         return _keys(
-            Organization.objects.filter(live=True).values_list("translation_key", flat=True).distinct()
+            Organization.objects.filter(live=True)
+            .order_by()
+            .values_list("translation_key", flat=True)
+            .distinct()
         )
 
     def affected(self, instance):
@@ -267,7 +279,7 @@ class OrganizationKind(registry.SearchKind):
                 body="\n".join(
                     [o.description for o in translations.values()]
                     + [f"{s.name}\n{s.description}" for s in org_services]
-                    + [t.name_en + " " + t.name_km for s in org_services for t in terms[s.pk]]
+                    + [_label_words(t) for s in org_services for t in terms[s.pk]]
                     + [n for a in served if a is not None for n in _area_names(a)[:4]]
                 ),
                 facets={
@@ -317,6 +329,7 @@ class ServiceKind(registry.SearchKind):
     def all_ids(self):
         return _keys(
             Service.objects.filter(live=True, organization__live=True)
+            .order_by()
             .values_list("translation_key", flat=True)
             .distinct()
         )
@@ -367,12 +380,12 @@ class ServiceKind(registry.SearchKind):
                 id=str(key),
                 title=service.name,
                 url=f"{org.get_absolute_url()}#service-{service.pk}",
-                names=[t.name_en + " " + t.name_km for t in service_terms] + _place_names(sites),
+                names=[_label_words(t) for t in service_terms] + _place_names(sites),
                 body="\n".join(
                     [orgs[s.organization_id].name for s in live.values()]
                     + org_names[org.pk]
                     + [f"{s.description}\n{s.eligibility_description}" for s in live.values()]
-                    + [lang.name_en for pk in related for lang in languages[pk]]
+                    + [_label_words(lang) for pk in related for lang in languages[pk]]
                     + [n for a in served if a is not None for n in _area_names(a)[:4]]
                 ),
                 facets={
@@ -381,6 +394,9 @@ class ServiceKind(registry.SearchKind):
                     "type": sorted({t.code for t in service_terms}),
                     "language": sorted({lang.code for pk in related for lang in languages[pk]}),
                     "group": sorted({g for pk in related for g in groups[pk]}),
+                    # A link, not a facet (a leading "_"): the directory counts organizations
+                    # through the services one of them offers (directory/facets.py).
+                    "_owner": [str(org.translation_key)],
                 },
                 display={
                     lang: self._display(s, orgs[s.organization_id], service) for lang, s in live.items()
@@ -438,14 +454,11 @@ def _area_labels(values, locale):
 
 
 def _type_labels(values, locale):
-    return {
-        t.code: (t.name_km if locale == "km" and t.name_km else t.name_en)
-        for t in TaxonomyTerm.objects.filter(code__in=values)
-    }
+    return {t.code: t.label(locale) for t in TaxonomyTerm.objects.filter(code__in=values)}
 
 
 def _language_labels(values, locale):
-    return {lang.code: lang.name_en for lang in Language.objects.filter(code__in=values)}
+    return {lang.code: lang.label(locale) for lang in Language.objects.filter(code__in=values)}
 
 
 def _group_labels(values, locale):

@@ -3,9 +3,16 @@
 Filtering and facet counts run on the default locale, where every organization exists; only
 the rows being shown are swapped for their live translation, field by field, when the
 interface language has one. Nothing here is saved.
+
+Per field, a translation falls back to the original: a blank translated field shows the English
+text, and so does a record with no live translation at all. Such a record (or service) gets
+`untranslated = True`, and the templates say "Not yet translated" next to it
+(`includes/untranslated_note.html`): never a blank, never a raw message id.
 """
 
+from django.conf import settings
 from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
 
 from .models import Organization, Service
@@ -17,8 +24,9 @@ SERVICE_FIELDS = ("name", "description")
 def active_content_locale():
     """The content locale matching the interface language, or None for the default locale."""
     language = (get_language() or "").split("-")[0]
-    default = Locale.get_default()
-    if not language or language == default.language_code:
+    # The default locale's language without a query (what Locale.get_default() looks up).
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    if not language or language == default:
         return None
     return Locale.objects.filter(language_code=language).first()
 
@@ -28,6 +36,11 @@ def localize_organizations(orgs):
     those of its live translation in the interface language, where one exists."""
     locale = active_content_locale()
     orgs = list(orgs)
+    for org in orgs:
+        # Said outright: a template asking a model for an attribute it lacks pays a dir() of it.
+        org.untranslated = False
+        for service in getattr(org, "matching_services", []):
+            service.untranslated = False
     if locale is None or not orgs:
         return orgs
     translated = {
@@ -52,8 +65,32 @@ def localize_organizations(orgs):
 
 def _copy(source, target, fields):
     if source is None:
+        target.untranslated = True
         return
     for field in fields:
         value = getattr(source, field)
         if value:  # an empty translated field falls back to the original
             setattr(target, field, value)
+        elif getattr(target, field):
+            target.untranslated = True
+
+
+def fill_blanks(translation, source, fields):
+    """Blank fields of `translation` take the value of `source` (in memory only); when any does,
+    the translation is marked `untranslated` (a note says part of it is still in English)."""
+    for field in fields:
+        if not getattr(translation, field) and getattr(source, field):
+            setattr(translation, field, getattr(source, field))
+            translation.untranslated = True
+    return translation
+
+
+def mark_untranslated(objects, locale):
+    """Mark the objects of another locale than `locale` (the interface's content locale, None for
+    the default) as untranslated: they are shown in the original language."""
+    if locale is None:
+        return objects
+    for obj in objects:
+        if obj.locale_id != locale.pk:
+            obj.untranslated = True
+    return objects

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
+from .admin import hsds_import  # noqa: F401  (registers the HSDS import screen and its menu item)
 from .admin.viewsets import DirectoryViewSetGroup
 from .stewardship import HANDOVER_ACTION, VERIFY_ACTION
 

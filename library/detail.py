@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit.library import record_download, record_item
 from directory.visibility import allowed_tiers, viewer_tier
+from portal.content_languages import localize_page
 
 from . import citations
 from .access import refuse, strictest_level, viewer_may_see
@@ -48,7 +49,9 @@ def visible_related(page, user):
 
 
 def detail_view(request, page):
-    item = citations.citable(page, _absolute(request, page))
+    item = citations.citable(page, _absolute(request, page))  # cited in its original language
+    # Title and abstract in the interface language where a translation the viewer may see exists.
+    localize_page(page, ("title", "abstract"), may_show=lambda t: t.tier_allows(request.user))
     context = page.get_context(request)
     superseded_by = page.superseded_by
     if superseded_by and not (superseded_by.live and page.superseded_by.tier_allows(request.user)):

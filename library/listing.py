@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from portal.content_languages import localize_page
 from search import api, registry
 from search.contract import Query
 from search.views import without_ignored
@@ -94,6 +95,7 @@ def listing_view(request, index_page):
         for value in values
     ]
     current = result.query.page
+    localize_page(index_page, ("title", "intro"))
     context = index_page.get_context(request)
     context.update(
         q=text,

@@ -5,18 +5,25 @@ The index document's tier is the item's access level, so partners-only and restr
 counts, suggestions and exports all come through the tier filter of `search`. A file's text is
 indexed only under the strictest level of the items that use it: an item whose file is shared
 with a stricter item indexes its own metadata without the file's text.
+
+An item and its translations (Wagtail page copies in other locales, same translation key) are
+one document, keyed by the default-locale item: its title, alternative titles and abstract in
+every language are searchable, and each language gets its own display data. A translation is
+included only when its access level is no stricter than the item's, so its text never reaches a
+tier the translation does not allow.
 """
 
 import datetime
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+from wagtail.models import Locale
 
 from directory.models import Organization
 from search import registry
 from search.contract import Document
 
-from .access import file_levels, file_text_level_ok
+from .access import LEVEL_RANK, file_levels, file_text_level_ok
 from .models import LibraryDocumentPage
 from .models.choices import DocumentType
 
@@ -63,9 +70,16 @@ class DocumentKind(registry.SearchKind):
     models = (LibraryDocumentPage, Organization)
 
     def all_ids(self):
-        return [str(pk) for pk in LibraryDocumentPage.objects.live().values_list("pk", flat=True)]
+        pages = LibraryDocumentPage.objects.live().filter(locale=Locale.get_default())
+        return [str(pk) for pk in pages.values_list("pk", flat=True)]
 
     def affected(self, instance):
+        if isinstance(instance, LibraryDocumentPage) and instance.locale_id != Locale.get_default().pk:
+            # A translation is part of its default-locale item's document.
+            sources = LibraryDocumentPage.objects.filter(
+                translation_key=instance.translation_key, locale=Locale.get_default()
+            ).values_list("pk", flat=True)
+            return [(self.name, str(pk)) for pk in sources]
         if isinstance(instance, LibraryDocumentPage):
             # Items sharing its file (now or before this save) too: whether they may index the
             # file's text depends on this item's access level.
@@ -86,14 +100,15 @@ class DocumentKind(registry.SearchKind):
             .select_related("issuer")
             .prefetch_related("countries", "provinces", "languages", "tagged_items__tag", "issuer__names")
         )
-        pages = list(pages)
+        pages = [p for p in pages if p.locale_id == Locale.get_default().pk]
         levels = file_levels(p.file_id for p in pages if p.file_id)
+        translations = _translations(pages)
         docs = {}
         for page in pages:
-            docs[str(page.pk)] = self.document(page, levels)
+            docs[str(page.pk)] = self.document(page, levels, translations.get(page.translation_key, []))
         return docs
 
-    def document(self, page, levels=None):
+    def document(self, page, levels=None, translations=()):
         url = page.url or f"/library/{page.slug}/"
         issuers = page.issuer_list
         topics = sorted({t.tag.slug: t.tag.name for t in page.tagged_items.all()}.items())
@@ -111,6 +126,21 @@ class DocumentKind(registry.SearchKind):
             levels = file_levels([page.file_id] if page.file_id else [])
         file_text = page.extracted_text if file_text_level_ok(page, levels) else ""
         text = "\n".join(p for p in [summary, page.abstract, file_text[:DISPLAY_TEXT_CHARS]] if p)
+        # Translations the item's tier allows: their titles and abstracts in every language.
+        translations = [
+            t
+            for t in translations
+            if LEVEL_RANK.get(t.access_level, 2) <= LEVEL_RANK.get(page.access_level, 0)
+        ]
+        display = {"en": {"title": page.title, "url": url, "text": text}}
+        for t in translations:
+            display[t.locale.language_code] = {
+                "title": t.title,
+                "url": url,  # the item's address: shown in the interface language (field by field)
+                "text": "\n".join(
+                    p for p in [summary, t.abstract or page.abstract, file_text[:DISPLAY_TEXT_CHARS]] if p
+                ),
+            }
         return Document(
             kind=self.name,
             id=str(page.pk),
@@ -120,12 +150,14 @@ class DocumentKind(registry.SearchKind):
             # Type, year and issuer are words people type ("trafficking law 2008", "MoSVY SOP"):
             # weighted names. The places it is about stay in the body (mentions, not locations).
             names=page.alternative_title_list
+            + [line for t in translations for line in [t.title, *t.alternative_title_list]]
             + issuer_names(page, issuers)
             + page.author_list
             + type_words(page.document_type)
             + ([str(page.year)] if page.year else []),
             body="\n".join(
                 [page.abstract, file_text, " ".join(name for _slug, name in topics)]
+                + [t.abstract for t in translations]
                 + _place_names(page.countries.all())
                 + _place_names(page.provinces.all())
             ),
@@ -139,9 +171,23 @@ class DocumentKind(registry.SearchKind):
                 "topic": [slug for slug, _name in topics],
                 "issuer": issuers,
             },
-            display={"en": {"title": page.title, "url": url, "text": text}},
+            display=display,
             date=page.date or (datetime.date(page.year, 1, 1) if page.year else None),
         )
+
+
+def _translations(pages):
+    """{translation key: [live translations in other locales]} of `pages`."""
+    found = {}
+    rows = (
+        LibraryDocumentPage.objects.live()
+        .filter(translation_key__in=[p.translation_key for p in pages])
+        .exclude(locale=Locale.get_default())
+        .select_related("locale")
+    )
+    for t in rows:
+        found.setdefault(t.translation_key, []).append(t)
+    return found
 
 
 # -- facet labels -------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ class Hit:
     note: str = ""  # e.g. "Now: <successor>" for a merged or closed organization
     note_url: str = ""
     missing: list = field(default_factory=list)  # typed words this hit lacks (partial results)
+    untranslated: bool = False  # shown in English: no translation in the viewer's language yet
 
 
 @dataclass

@@ -130,3 +130,15 @@ class IndexState(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class IndexChange(models.Model):
+    """What one index write changed, so each process's snapshot can apply just that instead
+    of re-reading the whole index (see engines/snapshot.py). Rows are written in the writing
+    transaction, after it has locked `IndexState`, so ids follow commit order."""
+
+    entry_id = models.BigIntegerField(null=True)  # null: anything may have changed (a rebuild)
+    words = models.TextField(blank=True)  # vocabulary words whose document counts changed; "*": any
+
+    def __str__(self):
+        return f"{self.pk}: {self.entry_id}"

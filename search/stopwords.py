@@ -28,6 +28,10 @@ STOPWORDS = _words(
     " និង នៃ នៅ ក្នុង សម្រាប់ របស់ ឬ លេខ លរ"
     " และ ของ ใน สำหรับ ที่ เลข"
     " ແລະ ຂອງ ໃນ ສຳລັບ ເລກທີ"
+    # Vietnamese, diacritics folded as `search.text` stores them (và, của, cho, trong, ở, các,
+    # những, là, một, với, số): "and", "of", "for", "in", "at", plural markers, "is", "a",
+    # "with", "number"
+    " va cua cho trong o cac nhung la mot voi so"
 )
 
 SCRIPT_ADMIN_WORDS = _words(
@@ -44,6 +48,9 @@ ADMIN_WORDS = SCRIPT_ADMIN_WORDS | _words(
     "province district city commune village capital municipality"
     # romanised Khmer, Thai and Lao forms of the same words
     " krong khett khaet khet srok khan sangkat khum phum changwat amphoe tambon khoueng"
+    # Vietnamese (folded; each syllable is a token): tỉnh province, huyện district, xã commune,
+    # thành phố / TP city, quận urban district, phường ward (not thị trấn: Trần is a surname)
+    " tinh huyen xa thanh pho tp quan phuong"
 )
 
 # Compounds that begin with an administrative word but are other words: never split.

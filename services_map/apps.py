@@ -6,3 +6,8 @@ class ServicesMapConfig(AppConfig):
 
     name = "services_map"
     verbose_name = "Services map"
+
+    def ready(self):
+        from . import stored
+
+        stored.connect()  # keep the coverage rows in step with the directory

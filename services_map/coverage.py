@@ -24,13 +24,21 @@ orphaned) services of each kind. A cell is *ok* when a verified service is based
 all unverified, and *none* when it has no active service.
 """
 
+import datetime
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from wagtail.models import Locale
 
-from directory.freshness import Freshness, age_freshness, freshness
+from directory.freshness import (
+    Freshness,
+    age_freshness,
+    default_review_interval,
+    due_soon_days,
+    freshness,
+)
 from directory.models import (
     Area,
     AreaKind,
@@ -40,12 +48,13 @@ from directory.models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceStatus,
-    ServiceTerm,
     TaxonomyTerm,
 )
 from directory.visibility import area_shown
 
-from .entries import STEWARD_FIELDS, StewardedRow, entry_url, load_users, published_day
+from .entries import REVIEW_START, STEWARD_FIELDS, StewardedRow, entry_url, freshness_key, load_users
+from .models import CoverageRow
+from .stored import refresh_pending
 
 HOME_COUNTRY = "KH"
 # Abroad, the services that get a Cambodian home: consular help and return (repatriation).
@@ -64,6 +73,36 @@ AreaRef = namedtuple("AreaRef", "kind pk parent_id province_id country_id")
 
 def _district_of(commune):
     return AreaRef(AreaKind.DISTRICT, commune.parent_id, None, commune.province_id, commune.country_id)
+
+
+def _midnight(day):
+    """The start of `day` in the current time zone (what TruncDate compares in)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def verified_q(today):
+    """Services that the public is told are verified on `today`: fresh or due
+    (`directory.freshness.age_freshness`), i.e. verified at most `interval` days ago, or never
+    verified and within `due soon` days of their first review (by when their review clock
+    started: alias `entries.REVIEW_START` as `review_start` first; it is compared with the local
+    day's bounds, not truncated to a date, so no row is converted: SQLite converts in Python).
+    One condition per review interval in use (a handful), since the window depends on it."""
+    due = due_soon_days()
+    default = default_review_interval()
+    intervals = Service.objects.order_by().values_list("review_interval_days", flat=True).distinct()
+    verified = Q(pk__in=[])
+    for value in set(intervals):
+        days = value or default
+        oldest, newest = today - datetime.timedelta(days), today - datetime.timedelta(days - due)
+        verified |= Q(review_interval_days=value) & (
+            Q(last_verified__gte=oldest)
+            | Q(
+                last_verified__isnull=True,
+                review_start__gte=_midnight(oldest),
+                review_start__lt=_midnight(newest + datetime.timedelta(1)),
+            )
+        )
+    return verified
 
 
 def active_services():
@@ -150,9 +189,15 @@ def top_families():
 class Coverage:
     """Counts for every province and destination country, computed once per request."""
 
-    def __init__(self, today=None, staff=False):
+    def __init__(self, today=None, staff=False, area=None, counts_only=False):
+        """`area`: only that province's or country's services are needed (its page, its pack):
+        the others are left out in SQL, and the counts of `area` are the same. `counts_only`:
+        only the tables are needed (cells, rows, has_verified), not the services themselves
+        (`items`, `area_report`): none is built, and the counts are the same."""
         self.today = today or timezone.localdate()
         self.staff = staff
+        self.area = area
+        self.counts_only = counts_only
         self.families = top_families()
         self.family_by_code = {t.code: t for t in self.families}
         self.provinces = list(
@@ -162,52 +207,122 @@ class Coverage:
 
     # -- loading ------------------------------------------------------------------------------
     def _load(self):
+        """Read the stored places (`models.CoverageRow`, kept current by `stored`) of the active
+        services; whether a service is active and verified is read from it, never stored."""
+        refresh_pending()
         services = active_services()
-        ids = services.values("pk")
-        rows = list(
+        rows = CoverageRow.objects.filter(service__in=services.values("pk"))
+        if self.area is not None:
+            rows = rows.filter(area_id=self.area.pk)  # the area's own rows are all its counts need
+        self.items = []
+        self.by_area = defaultdict(list)  # province or country id -> [ServiceItem]
+        self.counted_areas = set()  # province and country ids with at least one service
+        self.has_verified = False  # whether any counted service is verified at all
+        # Every (area id, family code) -> Cell.
+        self._cells = {}
+        if self.counts_only and not self.staff:
+            self._count(services)  # the public's counts: one GROUP BY
+        else:
+            self._build(services, rows)
+
+    def _count(self, services):
+        """The cells counted in SQL: (area, family, based) groups of the rows, with how many of
+        them are verified on `today` (`verified_q`: the same rule as `directory.freshness`)."""
+        verified_services = services.alias(review_start=REVIEW_START).filter(verified_q(self.today))
+        # Read in the order of the rows' covering index (service_id + 0: SQLite would otherwise
+        # look up each active service's rows and sort them all again for the GROUP BY).
+        groups = (
+            CoverageRow.objects.alias(sid=F("service_id") + 0)
+            .filter(sid__in=services.values("pk"))
+            .values_list("area_id", "family", "based")
+            .annotate(
+                total=Count("service_id"),
+                verified=Count("service_id", filter=Q(service_id__in=verified_services.values("pk"))),
+            )
+            .order_by()
+        )
+        cells = self._cells
+        for area_id, family, based, total, verified in groups:
+            self.counted_areas.add(area_id)
+            if not family:
+                continue  # a service without service types: in the area, in no cell
+            cell = cells.get((area_id, family))
+            if cell is None:
+                cell = cells[area_id, family] = Cell()
+            if based:
+                cell.based_verified += verified
+                cell.based_stale += total - verified
+            else:
+                cell.reaching_verified += verified
+                cell.reaching_stale += total - verified
+        self.has_verified = verified_services.exists()
+
+    def _build(self, services, rows):
+        """The services themselves (items, by area) and their cells, counted as they are made."""
+        rows_of = defaultdict(list)
+        for service_id, *row in rows.order_by("service_id", "pk").values_list(
+            "service_id", "area_id", "family", "based", "nationwide"
+        ):
+            rows_of[service_id].append(row)
+        if self.area is not None:
+            # The area's services by id (the rows are of active services already): given the
+            # active services as a subquery instead, SQLite probes every organization's services.
+            services = Service.objects.filter(pk__in=list(rows_of))
+        services = list(
             services.order_by().values_list(
                 "pk", "name", "organization_id", "organization__name", "organization__slug", *STEWARD_FIELDS
             )
         )
-        users = load_users(rows, 5)
-        families = defaultdict(list)
-        for service_id, code in ServiceTerm.objects.filter(service__in=ids).values_list(
-            "service_id", "term__code"
-        ):
-            top = code.split(".", 1)[0]
-            if top not in families[service_id]:
-                families[service_id].append(top)
-
-        places = service_places(services)
-        home_provinces = {p.pk for p in self.provinces}
-        home = Area.objects.get(key=HOME_COUNTRY).pk if self.provinces else None
-        self.items = []
-        self.by_area = defaultdict(list)  # province or country id -> [ServiceItem]
+        users = load_users(services, 5)
         states = {}  # entries sharing steward, interval and dates share their state
         state_of = freshness if self.staff else age_freshness  # the public never reads "orphaned"
-        for pk, name, _org_id, org_name, org_slug, *stewarding in rows:
-            last_verified, interval, steward, deputy, published = stewarding
-            key = (last_verified, interval, steward, deputy)
-            if last_verified is None:
-                key += (published_day(published),)
-            if key not in states:
-                states[key] = str(state_of(StewardedRow(*key[:4], users, *key[4:]), self.today))
-            place = places.get(pk, Places())
-            areas = place.based | place.served
-            if home in place.nationwide:
-                areas = areas | home_provinces
+        cells = self._cells
+        for pk, name, _org_id, org_name, org_slug, *stewarding in services:
+            last_verified = stewarding[0]
+            key = freshness_key(self.staff, *stewarding)
+            state = states.get(key)
+            if state is None:
+                state = states[key] = str(state_of(StewardedRow(*key[:4], users, key[4]), self.today))
+            areas, based, codes, nationwide = set(), set(), [], False
+            for area_id, family, is_based, is_nationwide in rows_of.get(pk, ()):
+                areas.add(area_id)
+                if is_based:
+                    based.add(area_id)
+                if family and family not in codes:
+                    codes.append(family)
+                nationwide = is_nationwide
+            verified = state in VERIFIED
+            self.has_verified = self.has_verified or verified
+            self.counted_areas |= areas
+            for area_id in areas:
+                is_based = area_id in based
+                for code in codes:
+                    cell = cells.get((area_id, code))
+                    if cell is None:
+                        cell = cells[area_id, code] = Cell()
+                    if is_based:
+                        if verified:
+                            cell.based_verified += 1
+                        else:
+                            cell.based_stale += 1
+                    elif verified:
+                        cell.reaching_verified += 1
+                    else:
+                        cell.reaching_stale += 1
+            if self.counts_only:
+                continue
             item = ServiceItem(
                 pk=pk,
                 name=name,
                 organization_name=org_name,
                 organization_slug=org_slug,
-                families=families.get(pk, []),
-                freshness=states[key],
+                families=codes,
+                freshness=state,
                 days=None if last_verified is None else (self.today - last_verified).days,
                 last_verified=last_verified,
-                nationwide=bool(place.nationwide),
+                nationwide=nationwide,
                 areas=areas,
-                based=place.based,
+                based=based,
             )
             self.items.append(item)
             for area_id in areas:
@@ -215,17 +330,8 @@ class Coverage:
 
     # -- tables -------------------------------------------------------------------------------
     def cells(self, area_id, family_codes):
-        cells = {code: Cell() for code in family_codes}
-        for item in self.by_area.get(area_id, ()):
-            for code in item.families:
-                if code in cells:
-                    cells[code].add(item, area_id)
-        return [cells[code] for code in family_codes]
-
-    @property
-    def has_verified(self):
-        """Whether any counted service is verified at all (else the page says so in words)."""
-        return any(item.is_verified for item in self.items)
+        """The Cell of each family in `area_id` (counted once for all areas while loading)."""
+        return [self._cells.get((area_id, code)) or Cell() for code in family_codes]
 
     def province_rows(self):
         codes = [f.code for f in self.families]
@@ -233,9 +339,8 @@ class Coverage:
 
     def destination_countries(self):
         """Countries other than Cambodia where at least one active service is counted."""
-        ids = [area_id for area_id, items in self.by_area.items() if items]
         return list(
-            Area.objects.filter(pk__in=ids, kind=AreaKind.COUNTRY)
+            Area.objects.filter(pk__in=self.counted_areas, kind=AreaKind.COUNTRY)
             .exclude(key=HOME_COUNTRY)
             .order_by("name_en")
         )
@@ -268,13 +373,24 @@ class Coverage:
         return report
 
 
-@dataclass
 class Places:
     """Where one service is based and whom it serves (province and country ids)."""
 
-    based: set = field(default_factory=set)
-    served: set = field(default_factory=set)
-    nationwide: set = field(default_factory=set)  # countries served as a whole
+    __slots__ = ("based", "served", "nationwide")
+
+    def __init__(self):
+        self.based = set()
+        self.served = set()
+        self.nationwide = set()  # countries served as a whole
+
+
+def _based_ids(kind, province_id, country_id):
+    """The province and country ids a service is based in at a place of `kind` (the based half of
+    `service_places`'s rule: a location filed under a country is based in that country only)."""
+    ids = [country_id] if country_id else []
+    if kind != AreaKind.COUNTRY and province_id:
+        ids.append(province_id)
+    return tuple(ids)
 
 
 def service_places(services):
@@ -295,30 +411,42 @@ def service_places(services):
             into.add(province_id)
 
     area_fields = ("area__kind", "area_id", "area__province_id", "area__country_id")
-    for service_id, *area in ServiceArea.objects.filter(service__in=services.values("pk")).values_list(
-        "service_id", *area_fields
-    ):
-        add("served", *area, service_id)
+    country = AreaKind.COUNTRY
+    for service_id, kind, area_id, province_id, country_id in ServiceArea.objects.filter(
+        service__in=services.values("pk")
+    ).values_list("service_id", *area_fields):
+        place = places[service_id]  # add("served", ...) inlined: one row per service area
+        if country_id:
+            place.served.add(country_id)
+        if kind == country:
+            place.nationwide.add(area_id)
+        elif province_id:
+            place.served.add(province_id)
 
     org_of = dict(services.order_by().values_list("pk", "organization_id"))
+    # Subqueries rather than lists of 20,000 ids: binding each id as a parameter cost more
+    # than the queries themselves.
     at = defaultdict(set)
-    for service_id, location_id in ServiceAtLocation.objects.filter(service_id__in=org_of).values_list(
-        "service_id", "location_id"
-    ):
+    for service_id, location_id in ServiceAtLocation.objects.filter(
+        service__in=services.order_by().values("pk")
+    ).values_list("service_id", "location_id"):
         at[service_id].add(location_id)
     by_org, location_areas = defaultdict(list), {}
     for location_id, org_id, *area in Location.objects.filter(
-        organization_id__in=set(org_of.values())
+        organization__in=services.order_by().values("organization_id")
     ).values_list("pk", "organization_id", "area__kind", "area_id", "area__parent_id", *area_fields[2:]):
         by_org[org_id].append(location_id)
         shown = area_shown(AreaRef(*area), False, _district_of)
-        location_areas[location_id] = (shown.kind, shown.pk, shown.province_id, shown.country_id)
+        # What add("based", ...) puts in `based` for this location, worked out once per location.
+        location_areas[location_id] = _based_ids(shown.kind, shown.province_id, shown.country_id)
     unplaced = set()
     for service_id, org_id in org_of.items():
         location_ids = [i for i in at.get(service_id, ()) if i in location_areas] or by_org.get(org_id, [])
-        for location_id in location_ids:
-            add("based", *location_areas[location_id], service_id)
-        if not location_ids:
+        if location_ids:
+            based = places[service_id].based
+            for location_id in location_ids:
+                based.update(location_areas[location_id])
+        else:
             unplaced.add(service_id)
     # No location at all: based where its organization is filed (or at least in its country).
     if unplaced:

@@ -34,10 +34,17 @@ collect_ignore_glob = [] if os.environ.get("PRODUCTION_URL") else ["deploy/*"]
 
 def pytest_collection_modifyitems(config, items):
     """`sqlite_only` tests exercise what only the SQLite set-up does (`make run`); the
-    PostgreSQL pass deselects them (reported as deselected, never as skipped or passed)."""
+    PostgreSQL pass deselects them (reported as deselected, never as skipped or passed).
+
+    It deselects the `browser` tests too: they drive a portal server started on its own fresh
+    SQLite database (tests/browser/conftest.py), whatever DATABASE_URL says, so a second run on
+    the PostgreSQL pass repeated the SQLite pass's run (about a third of CI's time)."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
-    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    kept = [
+        item for item in items
+        if item.get_closest_marker("sqlite_only") is None and item.get_closest_marker("browser") is None
+    ]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
@@ -107,9 +114,18 @@ def make_service(db):
     return _make
 
 
-@pytest.fixture
-def tiered_org(make_org, make_service):
-    """An organization with one item of each tier on every kind of record that carries a tier."""
+def build_tiered_org(
+    make_org,
+    make_service,
+    *,
+    numbers=("+85523000101", "+85523000202", "+85523000303"),
+    hotline="+85512000404",
+    shelter_area_key=None,
+):
+    """An organization with one item of each tier on every kind of record that carries a tier:
+    an organization phone and contact of each tier (`numbers`: public, partners, restricted), a
+    shelter for partners (in `shelter_area_key`, by default district KH:0203 where districts
+    are loaded), a public office, and a service with a restricted hotline (`hotline`)."""
     org = make_org(
         "Tiered Shelter Network",
         slug="tiered-shelter-network",
@@ -117,7 +133,7 @@ def tiered_org(make_org, make_service):
         email_visibility="public",
         area_key="KH:02",
     )
-    for tier, number in (("public", "+85523000101"), ("partners", "+85523000202"), ("restricted", "+85523000303")):
+    for tier, number in zip(("public", "partners", "restricted"), numbers, strict=True):
         OrganizationPhone.objects.create(
             organization=org, number=number, channel="voice", visibility=tier, description=f"{tier} line"
         )
@@ -131,7 +147,9 @@ def tiered_org(make_org, make_service):
         organization=org,
         name="Recovery shelter",
         location_type="shelter",
-        area=area("KH:0203") if Area.objects.filter(key="KH:0203").exists() else area("KH:02"),
+        area=area(
+            shelter_area_key or ("KH:0203" if Area.objects.filter(key="KH:0203").exists() else "KH:02")
+        ),
         address="SECRET-SHELTER-ADDRESS 42 Street",
         latitude=13.0951,
         longitude=103.2022,
@@ -147,11 +165,19 @@ def tiered_org(make_org, make_service):
         longitude=103.2000,
         visibility="public",
     )
-    service = make_service(org, "Emergency shelter for women and girls", terms=["SHELTER.SHORT"], areas=["KH:02"])
+    service = make_service(
+        org, "Emergency shelter for women and girls", terms=["SHELTER.SHORT"], areas=["KH:02"]
+    )
     ServicePhone.objects.create(
-        service=service, number="+85512000404", channel="hotline", visibility="restricted", description="after hours"
+        service=service, number=hotline, channel="hotline", visibility="restricted", description="after hours"
     )
     return org
+
+
+@pytest.fixture
+def tiered_org(make_org, make_service):
+    """An organization with one item of each tier on every kind of record that carries a tier."""
+    return build_tiered_org(make_org, make_service)
 
 
 @pytest.fixture

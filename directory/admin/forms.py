@@ -157,6 +157,15 @@ class AreaChooserFilterForm(BaseFilterForm):
         return objects
 
 
+def _any_name(query, *extra):
+    """A service type or language whose name in any interface language (or `extra` fields)
+    contains `query`: an editor types it as their own interface names it."""
+    found = Q()
+    for field in ("name_en", "name_km", "name_th", "name_vi", "name_lo", *filter(None, extra)):
+        found |= Q(**{f"{field}__icontains": query})
+    return found
+
+
 class _TextChooserFilterForm(BaseFilterForm):
     """A chooser search box; subclasses say which fields the text matches."""
 
@@ -187,14 +196,14 @@ class TermChooserFilterForm(_TextChooserFilterForm):
     placeholder = _("Service type or code")
 
     def text_q(self, query):
-        return Q(name_en__icontains=query) | Q(name_km__icontains=query) | Q(code__icontains=query)
+        return _any_name(query) | Q(code__icontains=query)
 
 
 class LanguageChooserFilterForm(_TextChooserFilterForm):
     placeholder = _("Language or ISO code")
 
     def text_q(self, query):
-        return Q(name_en__icontains=query) | Q(name_native__icontains=query) | Q(code__iexact=query)
+        return _any_name(query, "name_native") | Q(code__iexact=query)
 
 
 class OrganizationChooserFilterForm(LocaleFilterMixin, _TextChooserFilterForm):

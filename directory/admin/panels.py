@@ -89,6 +89,30 @@ organization_edit_handler = TabbedInterface(
                     ),
                     panels=[FieldRowPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("note")])],
                 ),
+                InlinePanel(
+                    "identifiers",
+                    heading=_("Registration numbers and other identifiers"),
+                    label=_("Identifier"),
+                    help_text=_(
+                        "Numbers this organization is registered under elsewhere: a ministry's NGO "
+                        "registration, a company or charity number, another directory's id. They are "
+                        "public, published in the HSDS export, and an HSDS import finds this "
+                        "organization by them, so enter each exactly as the register writes it."
+                    ),
+                    panels=[
+                        FieldRowPanel(
+                            [
+                                FieldPanel("identifier_scheme", heading=_("Register (scheme)")),
+                                FieldPanel("identifier_type", heading=_("Kind of identifier")),
+                                FieldPanel(
+                                    "identifier",
+                                    heading=_("Identifier"),
+                                    help_text=_("The number or code itself, e.g. 1234."),
+                                ),
+                            ]
+                        )
+                    ],
+                ),
             ],
             heading=_("Organization"),
         ),
@@ -267,7 +291,14 @@ term_panels = [
     FieldRowPanel([FieldPanel("code"), FieldPanel("taxonomy")]),
     FieldPanel("parent"),
     FieldRowPanel([FieldPanel("name_en"), FieldPanel("name_km")]),
+    FieldRowPanel([FieldPanel("name_th"), FieldPanel("name_vi"), FieldPanel("name_lo")]),
     FieldPanel("description"),
 ]
 
-language_panels = [FieldPanel("code"), FieldRowPanel([FieldPanel("name_en"), FieldPanel("name_native")])]
+language_panels = [
+    FieldPanel("code"),
+    FieldRowPanel([FieldPanel("name_en"), FieldPanel("name_native")]),
+    FieldRowPanel(
+        [FieldPanel("name_km"), FieldPanel("name_th"), FieldPanel("name_vi"), FieldPanel("name_lo")]
+    ),
+]

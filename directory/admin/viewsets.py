@@ -310,7 +310,7 @@ class TaxonomyTermViewSet(SnippetViewSet):
     icon = "tag"
     menu_label = _("Service types")
     menu_order = 400
-    search_fields = ["name_en", "name_km", "code"]
+    search_fields = ["name_en", "name_km", "name_th", "name_vi", "name_lo", "code"]
     list_display = ["name_en", "name_km", "code", Column("parent", label=_("Parent"), accessor="parent.code")]
     list_per_page = 100
     ordering = ["code"]
@@ -325,7 +325,7 @@ class LanguageViewSet(SnippetViewSet):
     icon = "openquote"
     menu_label = _("Languages")
     menu_order = 500
-    search_fields = ["name_en", "name_native", "code"]
+    search_fields = ["name_en", "name_native", "name_km", "name_th", "name_vi", "name_lo", "code"]
     list_display = ["name_en", "name_native", "code"]
     list_per_page = 100
     ordering = ["name_en"]

@@ -45,6 +45,7 @@ from ..models import (
     TaxonomyTerm,
     Visibility,
 )
+from .content_translations import load_translations
 from .eligibility import demo_eligibility
 from .parents import parent_slug
 from .points import clear_confidential_points, office_row
@@ -349,6 +350,10 @@ def _load(touched, stdout):
     verified = add_demo_verifications(skip_slugs=doubtful)
     if verified:
         counts.add("demo verifications", created=verified)
+    # Khmer (and the partners' own language) translations: drafts for native review.
+    translated = load_translations(records, orgs)
+    if translated:
+        counts.add("translations (drafts for native review)", created=translated)
 
     if stdout is not None:
         for label, entry in counts.items():

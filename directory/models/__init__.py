@@ -11,6 +11,7 @@ from .choices import (
     Visibility,
     Weekday,
 )
+from .identifier import OrganizationIdentifier
 from .location import Location
 from .organization import (
     Organization,
@@ -61,6 +62,7 @@ __all__ = [
     "NameKind",
     "Organization",
     "OrganizationContact",
+    "OrganizationIdentifier",
     "OrganizationMember",
     "OrganizationName",
     "OrganizationPhone",

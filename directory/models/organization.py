@@ -100,6 +100,11 @@ class Organization(
         constraints = [
             models.UniqueConstraint(fields=["locale", "slug"], name="directory_org_unique_slug_per_locale")
         ]
+        # The demo banner asks on every page whether any published record is a demo: with
+        # none, an unindexed column is a scan of every row; this index holds only demo rows.
+        indexes = [
+            models.Index(fields=["is_demo"], condition=models.Q(is_demo=True), name="directory_org_demo_idx")
+        ]
 
     def __str__(self):
         return self.name

@@ -109,6 +109,12 @@ class Service(
     class Meta(TranslatableMixin.Meta):
         ordering = ["organization__name", "name"]
         verbose_name = _("service")
+        # The demo banner's question (see Organization.Meta): only demo rows are indexed.
+        indexes = [
+            models.Index(
+                fields=["is_demo"], condition=models.Q(is_demo=True), name="directory_service_demo_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} – {self.organization.name}" if self.organization_id else self.name

@@ -54,6 +54,27 @@ LANGUAGES = [
     ("tl", "Filipino", "Filipino"),
 ]
 
+#: Each language's name in the Khmer, Thai, Vietnamese and Lao interfaces (drafts for native review).
+LANGUAGE_NAMES = {
+    "km": ("ភាសាខ្មែរ", "ภาษาเขมร", "Tiếng Khmer", "ພາສາຂະເໝນ"),
+    "en": ("ភាសាអង់គ្លេស", "ภาษาอังกฤษ", "Tiếng Anh", "ພາສາອັງກິດ"),
+    "th": ("ភាសាថៃ", "ภาษาไทย", "Tiếng Thái Lan", "ພາສາໄທ"),
+    "vi": ("ភាសាវៀតណាម", "ภาษาเวียดนาม", "Tiếng Việt", "ພາສາຫວຽດນາມ"),
+    "lo": ("ភាសាឡាវ", "ภาษาลาว", "Tiếng Lào", "ພາສາລາວ"),
+    "my": ("ភាសាភូមា", "ภาษาพม่า", "Tiếng Miến Điện", "ພາສາພະມ້າ"),
+    "zh": ("ភាសាចិន", "ภาษาจีน", "Tiếng Trung", "ພາສາຈີນ"),
+    "ms": ("ភាសាម៉ាឡេ", "ภาษามลายู", "Tiếng Mã Lai", "ພາສາມາເລ"),
+    "id": ("ភាសាឥណ្ឌូណេស៊ី", "ภาษาอินโดนีเซีย", "Tiếng Indonesia", "ພາສາອິນໂດເນເຊຍ"),
+    "shn": ("ភាសាសាន", "ภาษาไทใหญ่", "Tiếng Shan", "ພາສາໄທໃຫຍ່"),
+    "kar": ("ភាសាការ៉ែន", "ภาษากะเหรี่ยง", "Tiếng Karen", "ພາສາກະຫຼຽງ"),
+    "mnw": ("ភាសាមន", "ภาษามอญ", "Tiếng Môn", "ພາສາມອນ"),
+    "ahk": ("ភាសាអាខា", "ภาษาอาข่า", "Tiếng Akha", "ພາສາອາຂ່າ"),
+    "ko": ("ភាសាកូរ៉េ", "ภาษาเกาหลี", "Tiếng Hàn", "ພາສາເກົາຫຼີ"),
+    "ja": ("ភាសាជប៉ុន", "ภาษาญี่ปุ่น", "Tiếng Nhật", "ພາສາຍີ່ປຸ່ນ"),
+    "ar": ("ភាសាអារ៉ាប់", "ภาษาอาหรับ", "Tiếng Ả Rập", "ພາສາອາຣັບ"),
+    "tl": ("ភាសាហ្វីលីពីន", "ภาษาฟิลิปิโน", "Tiếng Filipino", "ພາສາຟີລິບປິນ"),
+}
+
 
 class _AreaCache:
     """Upserts areas with one query per change instead of one per foreign-key comparison."""
@@ -186,6 +207,10 @@ def load_taxonomy():
                 "name_en": row["name_en"],
                 # Khmer labels are a developers' draft for the service families; needs review.
                 "name_km": row.get("name_km", ""),
+                # Thai, Vietnamese and Lao labels are drafts too (README, Languages).
+                "name_th": row.get("name_th", ""),
+                "name_vi": row.get("name_vi", ""),
+                "name_lo": row.get("name_lo", ""),
                 "description": row["description"],
                 "parent": by_code.get(row["parent_code"]) if row["parent_code"] else None,
             },
@@ -197,7 +222,18 @@ def load_taxonomy():
 @transaction.atomic
 def load_languages():
     for code, name_en, native in LANGUAGES:
-        Language.objects.update_or_create(code=code, defaults={"name_en": name_en, "name_native": native})
+        km, th, vi, lo = LANGUAGE_NAMES.get(code, ("", "", "", ""))
+        Language.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_en": name_en,
+                "name_native": native,
+                "name_km": km,
+                "name_th": th,
+                "name_vi": vi,
+                "name_lo": lo,
+            },
+        )
     return len(LANGUAGES)
 
 

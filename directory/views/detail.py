@@ -9,12 +9,14 @@ reach any of them by accident.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
 
 from audit.directory import record_organization
@@ -38,7 +40,7 @@ from ..models import (
     Visibility,
 )
 from ..suggestions import SuggestionForm
-from ..translations import active_content_locale
+from ..translations import ORG_FIELDS, SERVICE_FIELDS, active_content_locale, fill_blanks, mark_untranslated
 from ..visibility import (
     can_see,
     locations_offering_confidential_services,
@@ -59,7 +61,11 @@ def get_published_organization(slug):
         raise Http404("No published organization at this address.")
     locale = active_content_locale()
     if locale is not None and org.locale_id != locale.pk:
-        org = live.filter(translation_key=org.translation_key, locale=locale).first() or org
+        translated = live.filter(translation_key=org.translation_key, locale=locale).first()
+        if translated is None:
+            org.untranslated = True  # shown in English with a "not yet translated" note
+        else:
+            org = fill_blanks(translated, org, ORG_FIELDS)
     return org
 
 
@@ -178,14 +184,26 @@ def _services(org, tier):
         )
     )
     services = list(qs.filter(organization=org))
-    if not services and org.locale.language_code != Locale.get_default().language_code:
-        # A translated organization whose services are not translated yet: show the originals.
-        services = list(
-            qs.filter(organization__translation_key=org.translation_key, organization__live=True).filter(
-                organization__locale=Locale.get_default()
-            )
+    if org.locale.language_code != get_supported_content_language_variant(settings.LANGUAGE_CODE):
+        default = Locale.get_default()
+        # A translated organization: each original service in its translation where there is
+        # one (blank fields in English), else the original, marked as not yet translated.
+        originals = qs.filter(
+            organization__translation_key=org.translation_key,
+            organization__live=True,
+            organization__locale=default,
         )
-    return services
+        translated = {s.translation_key: s for s in services}
+        shown = []
+        for original in originals:
+            service = translated.pop(original.translation_key, None)
+            if service is None:
+                original.untranslated = True
+                shown.append(original)
+            else:
+                shown.append(fill_blanks(service, original, SERVICE_FIELDS))
+        services = sorted(shown + list(translated.values()), key=lambda s: (s.name, s.pk))
+    return mark_untranslated(services, active_content_locale())
 
 
 @dataclass
@@ -211,7 +229,7 @@ def verification_status(entry):
 
 def organization_context(org, tier, slug):
     """Everything the page, the vCard and the JSON may show to a viewer at `tier`."""
-    language_names = dict(Language.objects.values_list("code", "name_en"))
+    language_names = {lang.code: lang.name for lang in Language.objects.all()}
     names = list(org.names.all())
     services = _services(org, tier)
     for service in services:

@@ -20,6 +20,7 @@ from directory.models import Area, Language, Organization, OrganizationName
 
 from ..models import DocumentType, LibraryDocumentPage, LibraryIndexPage
 from .abstracts import demo_abstract
+from .translated_pages import load_khmer_translations, name_site_pages
 from .translations import alternative_titles
 
 FIXTURE = Path(__file__).resolve().parent / "records.csv"
@@ -68,10 +69,13 @@ def index_page():
 
 
 def _organizations():
+    # Issuers are the default-locale entries (a translation is the same organization and its
+    # copied aliases would make every acronym ambiguous).
+    default = Locale.get_default()
     by_name = {}
-    for org in Organization.objects.filter(live=True):
+    for org in Organization.objects.filter(live=True, locale=default):
         by_name.setdefault(org.name.casefold(), set()).add(org.pk)
-    for name in OrganizationName.objects.filter(organization__live=True):
+    for name in OrganizationName.objects.filter(organization__live=True, organization__locale=default):
         by_name.setdefault(name.name.casefold(), set()).add(name.organization_id)
     return by_name
 
@@ -95,11 +99,14 @@ def load_library_demo(stdout=None):
     wagtail_log.setLevel(logging.WARNING)  # not one "Page created" line per record
     try:
         created, updated = _load(records, parent, orgs, countries, languages, existing)
+        translated = load_khmer_translations(records, parent, countries)
+        name_site_pages(parent)
     finally:
         wagtail_log.setLevel(level)
     if stdout:
         stdout.write(
-            f"Library demo: {created} items created, {updated} updated, {len(records)} in the fixture."
+            f"Library demo: {created} items created, {updated} updated, {len(records)} in the fixture; "
+            f"{translated} Khmer translations of Cambodian instruments created (drafts for native review)."
         )
     return {"created": created, "updated": updated, "total": len(records)}
 

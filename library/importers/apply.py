@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from wagtail.models import Locale
 
 from directory.models import Area, Language, Organization, OrganizationName
 
@@ -47,12 +48,14 @@ class _Rollback(Exception):  # noqa: N818 - control flow, not an error
 
 
 def _organizations():
+    # Default-locale entries only: a translation is the same organization (its copied aliases
+    # would make every acronym ambiguous).
+    default = Locale.get_default()
     by_name = {}
-    for pk, name in Organization.objects.filter(live=True).values_list("pk", "name"):
+    for pk, name in Organization.objects.filter(live=True, locale=default).values_list("pk", "name"):
         by_name.setdefault(name.casefold(), set()).add(pk)
-    for pk, name in OrganizationName.objects.filter(organization__live=True).values_list(
-        "organization_id", "name"
-    ):
+    names = OrganizationName.objects.filter(organization__live=True, organization__locale=default)
+    for pk, name in names.values_list("organization_id", "name"):
         by_name.setdefault(name.casefold(), set()).add(pk)
     return by_name
 

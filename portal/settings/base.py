@@ -5,6 +5,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from portal import security_policy
@@ -26,6 +27,7 @@ def env_list(name, default=""):
 INSTALLED_APPS = [
     "portal",
     "directory",
+    "directory.hsds",  # HSDS API: tombstones for incremental clients
     "library",
     "services_map",
     "search",
@@ -70,8 +72,13 @@ MIDDLEWARE = [
     "portal.security_middleware.ContentSecurityPolicyMiddleware",
     "portal.security_middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text responses gzip-compressed when accepted (portal/compression.py); pages get an ETag and,
+    # for anonymous visitors, Last-Modified, so a repeat visit is a 304 (portal/conditional.py).
+    "portal.compression.TextGZipMiddleware",
+    "portal.conditional.ConditionalPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Language from the URL prefix; an unprefixed page follows the remembered choice.
+    "portal.language_middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,12 +143,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages. English is the source language; Khmer is a full content locale.
-# Adding Thai, Vietnamese or Lao later is a settings change, not a model change.
+# Languages. English is the source language; each other language has its own URL prefix
+# (/km/, /th/, /vi/, /lo/; portal/urls.py) and is a content locale. Names are shown in the
+# language switch in their own script, with the English name for those who cannot read it.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("km", "ខ្មែរ (Khmer)")]
+LANGUAGES = [
+    ("en", "English"),
+    ("km", "ខ្មែរ (Khmer)"),
+    ("th", "ไทย (Thai)"),
+    ("vi", "Tiếng Việt (Vietnamese)"),
+    ("lo", "ລາວ (Lao)"),
+]
+# Django ships no Lao entry in LANG_INFO; Wagtail's locale names and the admin's language
+# choices read it (KeyError without it).
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The language switch remembers the choice for a year (Django's default is the browser session);
+# portal.language_middleware says how the remembered choice meets an unprefixed address.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
 TIME_ZONE = "Asia/Phnom_Penh"
 USE_I18N = True
@@ -149,7 +170,10 @@ USE_TZ = True
 
 # Front-end packages come from npm (package.json) and are served as our own static files.
 STATICFILES_DIRS = [
+    ("vendor/noto-sans", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans" / "files"),
     ("vendor/noto-sans-khmer", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-khmer" / "files"),
+    ("vendor/noto-sans-thai", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-thai" / "files"),
+    ("vendor/noto-sans-lao", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-lao" / "files"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
@@ -270,6 +294,11 @@ PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", 
 PORTAL_SIGNIN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGNIN_MAX_FAILURES", "5"))
 PORTAL_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("PORTAL_SIGNIN_MAX_FAILURES_PER_ADDRESS", "20"))
 PORTAL_SIGNIN_WINDOW_MINUTES = int(os.environ.get("PORTAL_SIGNIN_WINDOW_MINUTES", "15"))
+# HSDS API (/api/hsds/v3/): anonymous requests allowed per client address and minute (429 after).
+HSDS_API_ANONYMOUS_PER_MINUTE = int(os.environ.get("HSDS_API_ANONYMOUS_PER_MINUTE", "120"))
+# HSDS import (admin screen, manage.py import_hsds): the largest file read, in bytes. A larger
+# upload is refused from its Content-Length before its body is read.
+HSDS_IMPORT_MAX_BYTES = int(os.environ.get("HSDS_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # The Wagtail admin's sign-in form counts failures the same way.
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminSignInForm"
 OTP_TOTP_ISSUER = "Mekong Protection Portal"

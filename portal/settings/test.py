@@ -24,6 +24,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "EXCLUSIVE"  # noqa: F405
 
+# The HSDS API's anonymous throttle is tested with a limit of its own (tests/hsds_api/).
+HSDS_API_ANONYMOUS_PER_MINUTE = 1_000_000
+
 # Tests choose their search engine explicitly (tests/search/); pages use the database engine.
 ELASTICSEARCH_URL = ""
 SEARCH_INDEX_PREFIX = "portal-test"

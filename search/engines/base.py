@@ -212,7 +212,15 @@ def make_hit(prepared, kind, object_id, title, url, display, score, date=None, e
         note=chosen.get("note", ""),
         note_url=chosen.get("note_url", ""),
         missing=list(missing),
+        untranslated=_untranslated(display, prepared.query.locale),
     )
+
+
+def _untranslated(display, locale):
+    """True when the viewer reads another language than English and the record has no display
+    data in it (the English one is shown, with a "not yet translated" note)."""
+    language = (locale or "en").split("-")[0]
+    return bool(display) and language != "en" and language not in display
 
 
 def make_facets(prepared, counts):

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from django.db import connection, transaction
 
 from ..contract import Result
-from ..models import IndexEntry, IndexFacet, IndexState, IndexTerm
+from ..models import IndexChange, IndexEntry, IndexFacet, IndexState, IndexTerm
 from . import snapshot as snapshots
 from . import spelling
 from .base import (
@@ -45,9 +45,37 @@ BATCH = 500
 SUGGEST_CANDIDATES = 200  # names matching the typed prefix, re-ordered for autocomplete
 
 
+LOG_KEPT = 2_000  # change-log rows kept; a snapshot further behind re-reads the whole index
+LOG_WORDS = 2_000  # changed words listed per write; beyond this the snapshot re-reads them all
+
+
 def _touch():
-    """Mark the index as changed (inside the writing transaction)."""
+    """Mark the index as changed. Called first in each writing transaction: the row lock it
+    takes orders the writers, so change-log ids (`_log`) follow commit order."""
     IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+def _log(pks, words=None):
+    """Record which entries (None: all of them) and vocabulary words a write changed, for the
+    snapshots of every process to apply incrementally (engines/snapshot.py)."""
+    changed = sorted({w for (w, _kind, _tier), n in (words or {}).items() if n})
+    text = " ".join(changed) if len(changed) <= LOG_WORDS else "*"
+    if pks is None:
+        rows = [IndexChange(entry_id=None, words="*")]
+    else:
+        rows = [IndexChange(entry_id=pk) for pk in sorted(set(pks))] or [IndexChange(entry_id=0)]
+        rows[0].words = text
+    IndexChange.objects.bulk_create(rows)
+    last = IndexChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if pks is None:
+        # Every snapshot must re-read the index after this marker: older rows have no use, and
+        # with them gone a snapshot sees so from the log's first id without reading the log.
+        # (The marker stays: ids never go back.)
+        IndexChange.objects.filter(pk__lt=last).delete()
+    elif last // LOG_KEPT != (last - len(rows)) // LOG_KEPT:
+        # Old rows go; a marker tells a snapshot older than them to re-read everything.
+        IndexChange.objects.filter(pk__lte=last - LOG_KEPT).delete()
+        IndexChange.objects.create(entry_id=None, words="*")
 
 
 def _count_words(counts, kind, tier, title, names, body, step=1):
@@ -101,6 +129,7 @@ class DatabaseEngine(Engine):
             return 0
         dialect = self.dialect
         with transaction.atomic():
+            _touch()
             existing = {}
             for kind in {d.kind for d in documents}:
                 ids = [d.id for d in documents if d.kind == kind]
@@ -127,7 +156,7 @@ class DatabaseEngine(Engine):
             with connection.cursor() as cursor:
                 _apply_word_counts(cursor, words)
                 dialect.write(cursor, rows)
-            _touch()
+            _log([r[0] for r in rows], words)
         return len(documents)
 
     @staticmethod
@@ -158,12 +187,14 @@ class DatabaseEngine(Engine):
     def delete(self, kind, ids):
         ids = [str(i) for i in ids]
         with transaction.atomic():
+            _touch()
             pks = list(IndexEntry.objects.filter(kind=kind, object_id__in=ids).values_list("pk", flat=True))
+            words = _words_of_entries(pks)
             with connection.cursor() as cursor:
-                _apply_word_counts(cursor, _words_of_entries(pks))
+                _apply_word_counts(cursor, words)
                 self.dialect.remove(cursor, pks)
             IndexEntry.objects.filter(pk__in=pks).delete()
-            _touch()
+            _log(pks, words)
         return len(pks)
 
     def rebuild(self, kind, documents):
@@ -171,6 +202,7 @@ class DatabaseEngine(Engine):
         see the old index until it commits)."""
         count = 0
         with transaction.atomic():
+            _touch()
             pks = list(IndexEntry.objects.filter(kind=kind).values_list("pk", flat=True))
             with connection.cursor() as cursor:
                 for start in range(0, len(pks), BATCH):
@@ -188,7 +220,7 @@ class DatabaseEngine(Engine):
                 [IndexTerm(term=w, kind=k, tier=t, documents=n) for (w, k, t), n in words.items()],
                 batch_size=BATCH,
             )
-            _touch()
+            _log(None)
         return count
 
     def _insert_batch(self, documents, words):
@@ -232,32 +264,63 @@ class DatabaseEngine(Engine):
 
     def _clause_matches(self, prepared, snap, visible):
         """Per clause, bitmaps (within `visible`) of where it matches: {"any", "title", "names",
-        "body", "near"} (levels disjoint, best field wins), and its rarity weight.
+        "body", "near"} (levels disjoint, best field wins), and its rarity weight."""
+        return self._clause_matches_many([prepared.clauses], snap, visible)[0]
 
-        One cheap MATCH per field asked (ids only, no SQL ranking): FTS5 and GIN read the same
-        posting lists whichever field is asked, and column-filtered answers are small."""
+    def _clause_matches_many(self, clause_lists, snap, visible):
+        """`_clause_matches` for several lists of clauses at once: one SQL statement for them
+        all, whatever the number of words (a UNION ALL of cheap MATCHes, one per clause and
+        field asked, ids only, no SQL ranking: FTS5 and GIN read the same posting lists whichever
+        field is asked, and column-filtered answers are small)."""
+        levels_asked = ("exact", "near", "subwords", "title", "names")
         dialect = self.dialect
+        expressions, tags = [], {}
+        for clauses in clause_lists:
+            for clause in clauses:
+                for level in levels_asked:
+                    expression = dialect.clause_expression(clause, level)
+                    if expression is not None and expression not in tags:
+                        tags[expression] = len(expressions)
+                        expressions.append(expression)
+        found = [[] for _ in expressions]
+        if expressions:
+            inner = dialect.matching_ids_sql()
+            # Only integers and the dialect's constant statement are joined; every expression
+            # is a query parameter.
+            sql = " UNION ALL ".join(
+                f"SELECT m.*, {tag} AS tag FROM ({inner}) m"  # noqa: S608
+                for tag in range(len(expressions))
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, expressions)
+                for row in cursor.fetchall():
+                    found[row[1]].append(row)
+        bitmaps = {}
+
+        def ids(clause, level):
+            expression = dialect.clause_expression(clause, level)
+            if expression is None:
+                return 0
+            tag = tags[expression]
+            if tag not in bitmaps:
+                bitmaps[tag] = snap.bitmap_of_rows(found[tag]) & visible
+            return bitmaps[tag]
+
         total = visible.bit_count()
         out = []
-        with connection.cursor() as cursor:
-
-            def ids(clause, level):
-                expression = dialect.clause_expression(clause, level)
-                if expression is None:
-                    return 0
-                cursor.execute(dialect.matching_ids_sql(), [expression])
-                return snap.bitmap_of_rows(cursor.fetchall()) & visible
-
-            for clause in prepared.clauses:
+        for clauses in clause_lists:
+            matches = []
+            for clause in clauses:
                 exact = ids(clause, "exact")
                 near = (ids(clause, "near") | ids(clause, "subwords")) & ~exact
-                found = exact | near
-                levels = {"any": found, "near": near}
+                found_any = exact | near
+                levels = {"any": found_any, "near": near}
                 if exact:
                     title = ids(clause, "title") & exact
                     names = ids(clause, "names") & exact & ~title
                     levels.update(title=title, names=names, body=exact & ~title & ~names)
-                out.append((clause, rarity(found.bit_count(), total), levels))
+                matches.append((clause, rarity(found_any.bit_count(), total), levels))
+            out.append(matches)
         return out
 
     @staticmethod

@@ -98,7 +98,11 @@ def document_class(kind, alias):
 def prepare_document(doc):
     """The _source of a search.contract.Document."""
     title, names, body = document_tokens(doc)
-    facets = {name: [str(v)[:120] for v in values] for name, values in doc.facets.items()}
+    facets = {
+        name: [str(v)[:120] for v in values]
+        for name, values in doc.facets.items()
+        if not name.startswith("_")  # links between documents (the database engine's snapshot)
+    }
     facets["kind"] = [doc.kind]
     return {
         "kind": doc.kind,

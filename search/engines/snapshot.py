@@ -6,70 +6,233 @@ SQLite). Search engines keep per-value posting lists instead; this is the same i
 per facet value, per tier and per kind, over the entry ids. Filtering is AND/OR of bitmaps and a
 facet count is one AND and a popcount, so every query costs little more than its full-text MATCH.
 
-The snapshot is rebuilt when the index changes: every write stores a new random token in
-`search_indexstate`, and each search compares it (one primary-key read). A random token rather
-than a counter, because a rolled-back write must never make an old snapshot look current.
+Every write stores a new random token in `search_indexstate`, and each search compares it (one
+primary-key read). A random token rather than a counter, because a rolled-back write must never
+make an old snapshot look current. When it changed, the snapshot applies the writes since it
+was built from `search_indexchange` (the entries and vocabulary words each write touched,
+logged in the same transaction): re-reading a published record's rows costs about a
+millisecond, where re-reading 25,000 documents cost 0.4 s. The log is in the database, so every
+process (gunicorn worker) catches up the same way whichever one wrote. A rebuild, a write that
+left no log (a migration), or a process further behind than the log keeps reads everything.
+
+Memory (bench/memory.py): a build streams the rows (a server-side cursor on PostgreSQL) and sets
+each facet value's bits in a bytearray as they pass, so its peak is about the bitmaps themselves,
+not a million row tuples; strings repeated across rows (kinds, tiers, fields, dates, words) are
+kept once, and entries with the same links share one dict.
 """
 
+import bisect
 import threading
+from array import array
 from collections import defaultdict
 
 from django.db import connection
+
+PATCH_LIMIT = 500  # changed entries applied in place; more and the snapshot is built afresh
 
 _lock = threading.Lock()
 _snapshots = {}
 
 
+def _rows(sql, params=None, chunk=5000):
+    """The rows of `sql`, read `chunk` at a time: a server-side cursor on PostgreSQL (unless the
+    settings disable them, e.g. behind a transaction pooler) and SQLite's stepping cursor, so a
+    million facet rows never sit in memory at once (they set the worker's peak, and the memory
+    freed after a peak stays resident)."""
+    chunked = connection.features.can_use_chunked_reads and not connection.settings_dict.get(
+        "DISABLE_SERVER_SIDE_CURSORS"
+    )
+    with connection.chunked_cursor() if chunked else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+
+
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
 
-def _bitmap(positions, size):
-    data = bytearray((size >> 3) + 1)
-    for p in positions:
-        data[p >> 3] |= 1 << (p & 7)
-    return int.from_bytes(data, "little")
-
-
 class Snapshot:
-    def __init__(self, token):
+    def __init__(self, token, last_change=0):
         self.token = token
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT id, kind, tier, sort_title, date, object_id FROM search_indexentry")
-            entries = cursor.fetchall()
-            cursor.execute("SELECT entry_id, field, value FROM search_indexfacet")
-            facets = cursor.fetchall()
-            cursor.execute("SELECT term, tier FROM search_indexterm")
-            words = defaultdict(set)
-            for term, tier in cursor.fetchall():
-                words[tier].add(term)
-        # The spelling vocabulary per tier: a viewer's corrections come only from their tiers.
-        self.vocabulary = {tier: frozenset(terms) for tier, terms in words.items()}
-        self._vocabularies = {}
-        self.cache = {}  # derived per tier combination (spelling buckets, neighbours)
-        ids = [row[0] for row in entries]
-        self.offset = min(ids) if ids else 0
-        self.size = (max(ids) - self.offset + 1) if ids else 1
-        offset = self.offset
-        by_tier, by_kind, by_value = defaultdict(list), defaultdict(list), defaultdict(list)
-        for pk, kind, tier, _title, _date, _object_id in entries:
-            by_tier[tier].append(pk - offset)
-            by_kind[kind].append(pk - offset)
-        for entry_id, field, value in facets:
-            by_value[(field, value)].append(entry_id - offset)
-        self.tiers = {k: _bitmap(v, self.size) for k, v in by_tier.items()}
-        self.kinds = {k: _bitmap(v, self.size) for k, v in by_kind.items()}
-        self.values = {k: _bitmap(v, self.size) for k, v in by_value.items()}
+        self.last_change = last_change or 0
+        intern = {}.setdefault  # one string object per kind, tier, field, date and word
+        # Entries: one pass, kept as columns (no row list, no per-entry key tuples but one).
+        self.keys = {}  # entry id: (kind, object id)
+        self.entry_of = {}  # (kind, object id): entry id
+        self.titles = {}  # entry id: sort title
+        self.dates = {}  # entry id: date as text ("" when none)
+        by_tier, by_kind = {}, {}
+        sql = "SELECT id, kind, tier, sort_title, date, object_id FROM search_indexentry"
+        for pk, kind, tier, title, date, object_id in _rows(sql):
+            kind, tier = intern(kind, kind), intern(tier, tier)
+            key = (kind, object_id)
+            self.keys[pk] = key
+            self.entry_of[key] = pk
+            self.titles[pk] = title
+            date = str(date or "")
+            self.dates[pk] = intern(date, date)
+            by_tier.setdefault(tier, array("q")).append(pk)
+            by_kind.setdefault(kind, array("q")).append(pk)
+        self.offset = min(self.keys) if self.keys else 0
+        self.size = (max(self.keys) - self.offset + 1) if self.keys else 1
+        self.tiers = {k: self.bitmap_of(v) for k, v in by_tier.items()}
+        self.kinds = {k: self.bitmap_of(v) for k, v in by_kind.items()}
+        del by_tier, by_kind
+        self.everything = 0
+        for bitmap in self.tiers.values():
+            self.everything |= bitmap
+        # Facets: one bytearray per value, set bit by bit as the rows stream by.
+        offset, size, width = self.offset, self.size, (self.size >> 3) + 1
+        self.links = {}  # entry id: {field: value} of link fields ("_owner"), kept out of the bitmaps
+        maps = {}
+        for entry_id, field, value in _rows("SELECT entry_id, field, value FROM search_indexfacet"):
+            if field.startswith("_"):
+                self.links.setdefault(entry_id, {})[intern(field, field)] = intern(value, value)
+                continue
+            p = entry_id - offset
+            if 0 <= p < size:
+                key = (field, value)
+                data = maps.get(key)
+                if data is None:
+                    data = maps[intern(field, field), value] = bytearray(width)
+                data[p >> 3] |= 1 << (p & 7)
+        # Entries with the same links share one (read-only) dict: services of one organization.
+        shared = {}
+        for entry_id, links in self.links.items():
+            self.links[entry_id] = shared.setdefault(tuple(links.items()), links)
+        del shared
+        self.values = {}
+        for key in list(maps):  # converted one by one: the peak is the bitmaps plus one
+            self.values[key] = int.from_bytes(maps.pop(key), "little")
         self.fields = defaultdict(list)
         for field, value in self.values:
             self.fields[field].append(value)
+        # The spelling vocabulary per tier: a viewer's corrections come only from their tiers.
+        words = defaultdict(set)
+        for term, tier in _rows("SELECT term, tier FROM search_indexterm"):
+            words[intern(tier, tier)].add(intern(term, term))
+        self.vocabulary = {tier: frozenset(terms) for tier, terms in words.items()}
+        del words, intern
+        self._vocabularies = {}
+        self.cache = {}  # derived per tier combination (spelling buckets, neighbours)
         # Orders for browsing without text: by title, and by date (newest first). Title ties go
         # by kind and id, as in Elasticsearch (never by row id, which differs between indexes).
-        self.by_title = [row[0] for row in sorted(entries, key=lambda r: (r[3], r[1], r[5]))]
-        self.by_date = [
-            row[0] for row in sorted(entries, key=lambda r: (str(r[4] or ""), r[3]), reverse=True)
-        ]
+        self.by_title = sorted(self.keys, key=self._title_key)
+        self.by_date = sorted(self.keys, key=self._date_key, reverse=True)
         self.title_rank = {pk: i for i, pk in enumerate(self.by_title)}
-        self.everything = _bitmap([pk - offset for pk in ids], self.size)
+
+    def _title_key(self, pk):
+        return (self.titles[pk], *self.keys[pk])
+
+    def _date_key(self, pk):
+        return (self.dates[pk], self.titles[pk])
+
+    # -- incremental changes ----------------------------------------------------------------
+    def patch(self, pks, words):
+        """Apply the current rows of entries `pks` (new, changed or gone) and the current
+        vocabulary rows of `words` (None: every word) in place."""
+        pks = sorted(set(pks))
+        if pks:
+            self._patch_entries(pks)
+        if words is None or words:
+            self._patch_words(words)
+
+    def _patch_entries(self, pks):
+        marks = ", ".join(["%s"] * len(pks))  # placeholders only: the ids are parameters
+        with connection.cursor() as cursor:
+            columns = "id, kind, tier, sort_title, date, object_id"
+            cursor.execute(f"SELECT {columns} FROM search_indexentry WHERE id IN ({marks})", pks)  # noqa: S608
+            entries = cursor.fetchall()
+            cursor.execute(
+                f"SELECT entry_id, field, value FROM search_indexfacet WHERE entry_id IN ({marks})",  # noqa: S608
+                pks,
+            )
+            facets = cursor.fetchall()
+        top = max(pks) - self.offset + 1
+        if top > self.size:
+            self.size = top
+        gone = ~self.bitmap_of(pks)
+        for mapping in (self.tiers, self.kinds, self.values):
+            for key in mapping:
+                mapping[key] &= gone
+        self.everything &= gone
+        for pk in pks:
+            key = self.keys.pop(pk, None)
+            if key is not None:
+                self.entry_of.pop(key, None)
+            if self.titles.pop(pk, None) is not None:
+                self.by_title.remove(pk)
+                self.by_date.remove(pk)
+                self.dates.pop(pk, None)
+        offset = self.offset
+        for pk, kind, tier, title, date, object_id in entries:
+            bit = 1 << (pk - offset)
+            self.tiers[tier] = self.tiers.get(tier, 0) | bit
+            self.kinds[kind] = self.kinds.get(kind, 0) | bit
+            self.everything |= bit
+            self.keys[pk] = (kind, object_id)
+            self.entry_of[(kind, object_id)] = pk
+            self.titles[pk] = title
+            self.dates[pk] = str(date or "")
+            position = bisect.bisect(self.by_title, self._title_key(pk), key=self._title_key)
+            self.by_title.insert(position, pk)
+            # by_date runs newest first: search the reversed key order.
+            lo, hi, wanted = 0, len(self.by_date), self._date_key(pk)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self._date_key(self.by_date[mid]) > wanted:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            self.by_date.insert(lo, pk)
+        for pk in pks:
+            self.links.pop(pk, None)
+        for entry_id, field, value in facets:
+            if field.startswith("_"):
+                self.links.setdefault(entry_id, {})[field] = value
+                continue
+            key = (field, value)
+            if key not in self.values:
+                self.values[key] = 0
+                self.fields[field].append(value)
+            self.values[key] |= 1 << (entry_id - offset)
+        self.title_rank = {pk: i for i, pk in enumerate(self.by_title)}
+        self.cache.pop("derived", None)  # per-snapshot data of other apps (see `derived`)
+
+    def _patch_words(self, words):
+        with connection.cursor() as cursor:
+            if words is None:
+                cursor.execute("SELECT term, tier FROM search_indexterm")
+                rows = cursor.fetchall()
+            else:
+                rows = []
+                words = sorted(words)
+                for start in range(0, len(words), 500):
+                    chunk = words[start : start + 500]
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(f"SELECT term, tier FROM search_indexterm WHERE term IN ({marks})", chunk)  # noqa: S608
+                    rows += cursor.fetchall()
+        found = defaultdict(set)
+        for term, tier in rows:
+            found[tier].add(term)
+        changed = False
+        for tier in set(self.vocabulary) | set(found):
+            old = self.vocabulary.get(tier, frozenset())
+            new = found[tier] if words is None else (old - set(words)) | found[tier]
+            if new != old:
+                self.vocabulary[tier] = frozenset(new)
+                changed = True
+        if changed:  # spelling's buckets and neighbours come from the vocabulary
+            self._vocabularies.clear()
+            self.cache.clear()
+
+    def derived(self, name, build):
+        """Data another module derives from this snapshot (e.g. the directory's service owners),
+        built once and dropped when entries change."""
+        store = self.cache.setdefault("derived", {})
+        if name not in store:
+            store[name] = build(self)
+        return store[name]
 
     def vocabulary_for(self, tiers):
         """The words of documents in `tiers`: one frozenset per combination of tiers, built on
@@ -131,22 +294,65 @@ class Snapshot:
         return bitmap.to_bytes((self.size >> 3) + 1, "little")
 
 
-def current_token():
+def current_state():
+    """(token, ids of the last and of the first change-log row), read in one statement so they
+    agree (both ends of the primary key: two index look-ups)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT token FROM search_indexstate WHERE id = 1")
+        cursor.execute(
+            "SELECT token, (SELECT MAX(id) FROM search_indexchange), "
+            "(SELECT MIN(id) FROM search_indexchange) FROM search_indexstate WHERE id = 1"
+        )
         row = cursor.fetchone()
-    return row[0] if row else ""
+    return (row[0], row[1] or 0, row[2] or 0) if row else ("", 0, 0)
+
+
+def current_token():
+    return current_state()[0]
+
+
+def _catch_up(snapshot, token, last, first=0):
+    """Apply the logged changes after `snapshot.last_change` up to `last`; False when the log
+    cannot tell (a rebuild, a write without a log, or too many changes): build afresh.
+    `first`, the oldest row kept: when rows the snapshot has not seen are gone (a rebuild
+    clears the log, old rows are pruned), it is read afresh without reading the log."""
+    if last <= snapshot.last_change:
+        return False  # the token moved without a logged change
+    if first > snapshot.last_change + 1:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT entry_id, words FROM search_indexchange WHERE id > %s AND id <= %s ORDER BY id LIMIT %s",
+            [snapshot.last_change, last, PATCH_LIMIT + 1],
+        )
+        rows = cursor.fetchall()
+    if not rows or len(rows) > PATCH_LIMIT or any(entry_id is None for entry_id, _words in rows):
+        return False
+    words = set()
+    for _entry_id, text in rows:
+        if text == "*":
+            words = None
+            break
+        words.update(text.split())
+    snapshot.patch([entry_id for entry_id, _w in rows if entry_id], words)
+    snapshot.token, snapshot.last_change = token, last
+    return True
 
 
 def get():
-    """The snapshot of the current index (rebuilt at most once per index change)."""
-    token = current_token()
+    """The snapshot of the current index: patched with the logged changes since it was read,
+    or read afresh when the log cannot tell."""
+    token, last, first = current_state()
     key = (connection.alias, connection.settings_dict.get("NAME"))
     snapshot = _snapshots.get(key)
     if snapshot is None or snapshot.token != token:
         with _lock:
             snapshot = _snapshots.get(key)
             if snapshot is None or snapshot.token != token:
-                snapshot = Snapshot(token)
-                _snapshots[key] = snapshot
+                if snapshot is None or not _catch_up(snapshot, token, last, first):
+                    # Let go of the old one first: a worker never holds two whole snapshots
+                    # (bar the searches still running on the old one).
+                    _snapshots.pop(key, None)
+                    snapshot = None
+                    snapshot = Snapshot(token, last)
+                    _snapshots[key] = snapshot
     return snapshot

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from directory.models import Area, AreaKind
+from portal.csv_safety import csv_cell
 
 from .. import cache as map_cache
 from ..coverage import DESTINATION_FAMILIES, HOME_COUNTRY, Coverage, top_families
@@ -25,7 +25,7 @@ def _tables():
     """The province and country matrices (the same for every viewer: counts only)."""
 
     def build():
-        coverage = Coverage()
+        coverage = Coverage(counts_only=True)
         return {
             "families": coverage.families,
             "rows": coverage.province_rows(),
@@ -41,7 +41,7 @@ def area_report(area, codes, staff):
     """[(family, cell, items)] for one province or country; editors also see "orphaned"."""
 
     def build():
-        return Coverage(staff=staff).area_report(area, codes)
+        return Coverage(staff=staff, area=area).area_report(area, codes)
 
     key = map_cache.key_for("coverage-area", "staff" if staff else "public", (area.pk, tuple(codes)))
     return map_cache.remember(key, build)
@@ -83,12 +83,6 @@ def _counts(cell):
     return (cell.based_verified, cell.based_stale, cell.reaching_verified, cell.reaching_stale)
 
 
-def _cell_text(value):
-    """Spreadsheets run cells that start with = + - @ as formulas: keep them text."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def pcode(area):
     """Humanitarian P-code style: KH:02 -> KH02, TH:TH-10 -> TH-10."""
     country, _sep, rest = area.key.partition(":")
@@ -96,7 +90,6 @@ def pcode(area):
 
 
 @require_GET
-@gzip_page
 def coverage_csv(request):
     tables = _tables()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -110,7 +103,7 @@ def coverage_csv(request):
     for province, cells in tables["rows"]:
         for family, cell in zip(tables["families"], cells, strict=True):
             writer.writerow(
-                _cell_text(v)
+                csv_cell(v)
                 for v in (
                     home.name_en,
                     home.code,
@@ -125,7 +118,7 @@ def coverage_csv(request):
     for country, cells in tables["country_rows"]:
         for family, cell in zip(tables["destination_families"], cells, strict=True):
             writer.writerow(
-                _cell_text(v)
+                csv_cell(v)
                 for v in (
                     country.name_en,
                     country.code,

@@ -1035,3 +1035,25 @@ def test_each_location_row_has_a_map_picker_loaded_from_static_files(admin_clien
     assert 'src="/static/vendor/leaflet/leaflet.js"' in html
     assert 'src="/static/portal/js/map-picker.js"' in html
     assert 'href="/static/vendor/leaflet/leaflet.css"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["ที่พักพิง", "Nhà tạm lánh", "ທີ່ພັກອາໄສ", "ជម្រក"], ids=["thai", "vietnamese", "lao", "khmer"]
+)
+def test_choosers_and_listings_find_types_and_languages_by_their_name_in_each_language(admin_client, query):
+    # An editor types a service type or language as their own interface names it.
+    for url in (
+        reverse("wagtailsnippetchoosers_directory_taxonomyterm:choose_results"),
+        admin_url("taxonomyterm", "list"),
+    ):
+        response = admin_client.get(url, {"q": query})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert escape(TaxonomyTerm.objects.get(code="SHELTER").name_en) in body, url
+        assert escape(TaxonomyTerm.objects.get(code="LEGAL").name_en) not in body, url
+    thai = {"ที่พักพิง": "ภาษาไทย", "Nhà tạm lánh": "Tiếng Thái Lan", "ທີ່ພັກອາໄສ": "ພາສາໄທ", "ជម្រក": "ភាសាថៃ"}[query]
+    for url in (reverse("wagtailsnippetchoosers_directory_language:choose_results"), admin_url("language", "list")):
+        context = admin_client.get(url, {"q": thai}).context
+        results = context.get("results") if context.get("results") is not None else context["object_list"]
+        assert "th" in [lang.code for lang in results], url

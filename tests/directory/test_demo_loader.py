@@ -79,7 +79,8 @@ def table_counts():
 
 
 def org(slug):
-    return Organization.objects.get(slug=slug)
+    # The English entry (its Khmer and partner-language translations share the slug).
+    return Organization.objects.get(slug=slug, locale__language_code="en")
 
 
 def codes(service):
@@ -118,7 +119,7 @@ def test_fixture_has_150_records_with_unique_short_slugs():
 def test_loads_150_published_demo_organizations(demo):
     assert demo["counts"]["organizations"]["created"] == 150
     orgs = Organization.objects.all()
-    assert orgs.count() == 150
+    assert orgs.filter(locale__language_code="en").count() == 150
     assert not orgs.filter(is_demo=False).exists()
     assert not orgs.filter(live=False).exists()
     assert not orgs.filter(first_published_at__isnull=True).exists()
@@ -304,12 +305,19 @@ def test_shelter_eligibility_rules(demo):
     # "Reception and recovery centre for returned trafficked children and women": women and
     # children yes; men and adults are not stated, so a filter for men and boys does not find it.
     brc = org("battambang-reception-centre").services.get(term_links__term__code__startswith="SHELTER")
-    assert (brc.serves_women, brc.serves_children, brc.serves_men, brc.serves_adults) == (True, True, None, None)
+    assert (brc.serves_women, brc.serves_children, brc.serves_men, brc.serves_adults) == (
+        True,
+        True,
+        None,
+        None,
+    )
     # Only what a source states: the boys' home is the one service said to take men and boys.
     assert set(Service.objects.filter(serves_men=True).values_list("organization__slug", flat=True)) == {
         "ban-phumivet-boys-home"
     }
-    unstated = Service.objects.filter(serves_women__isnull=True, serves_men__isnull=True, serves_children__isnull=True)
+    unstated = Service.objects.filter(
+        serves_women__isnull=True, serves_men__isnull=True, serves_children__isnull=True
+    )
     assert unstated.count() > 0.9 * Service.objects.count()
     assert "not stated" in unstated.first().eligibility_description
 
@@ -406,3 +414,76 @@ def test_review_intervals_fit_the_kind_of_entry(demo):
     sample = Organization.objects.filter(is_demo=True).first()
     assert sample.steward is None and sample.deputy is None
     assert freshness(sample) == Freshness.ORPHANED
+
+
+# --- content translations (issue 15): drafts for native review ------------------------------------
+
+KHMER = re.compile(r"[\u1780-\u17ff]")
+SCRIPTS = {
+    "th": re.compile(r"[\u0e00-\u0e7f]"),
+    "lo": re.compile(r"[\u0e80-\u0eff]"),
+    "vi": re.compile(r"[ạ-ỹđ]"),
+}
+
+
+def test_every_demo_organization_and_service_has_a_khmer_translation(demo):
+    for source in Organization.objects.filter(is_demo=True, locale__language_code="en"):
+        khmer = Organization.objects.get(translation_key=source.translation_key, locale__language_code="km")
+        assert khmer.live and khmer.slug == source.slug
+        assert KHMER.search(khmer.name) and khmer.name != source.name, source.slug
+        # running Khmer text, flagged as a draft for native review
+        assert KHMER.search(khmer.description) and "សេចក្តីព្រាង" in khmer.description, source.slug
+    for source in Service.objects.filter(is_demo=True, locale__language_code="en"):
+        khmer = Service.objects.get(translation_key=source.translation_key, locale__language_code="km")
+        assert khmer.live and KHMER.search(khmer.name) and KHMER.search(khmer.description), source.pk
+        # it belongs to the Khmer translation of its organization
+        assert khmer.organization.translation_key == source.organization.translation_key
+        assert khmer.organization.locale.language_code == "km"
+
+
+def test_thai_lao_and_vietnamese_partners_have_their_language(demo):
+    partners = {"TH": "th", "LA": "lo", "VN": "vi"}
+    for source in Organization.objects.filter(
+        is_demo=True, locale__language_code="en", country__key__in=list(partners)
+    ).select_related("country"):
+        language = partners[source.country.key]
+        translated = Organization.objects.get(
+            translation_key=source.translation_key, locale__language_code=language
+        )
+        assert SCRIPTS[language].search(translated.name + translated.description), source.slug
+        assert translated.live
+    assert Organization.objects.get(slug="vietnam-womens-union", locale__language_code="vi").name == (
+        "Hội Liên hiệp Phụ nữ Việt Nam"
+    )
+
+
+def test_demo_translations_are_searchable_in_each_language(demo):
+    """On a fresh install (setup_portal loads this demo and rebuilds the index), words inside the
+    running text of the Khmer, Thai and Lao translations find their entries, and Vietnamese
+    matches with or without diacritics."""
+    from search import api
+    from search.contract import Query
+    from search.engines.database import DatabaseEngine
+
+    engine = DatabaseEngine()
+    api.rebuild(engine, ["organization"])
+
+    def found(text, locale="en"):
+        return {
+            h.url.rstrip("/").rsplit("/", 1)[-1]
+            for h in engine.search(Query(text=text, locale=locale, per_page=50)).hits
+        }
+
+    assert "garden-of-hope-cambodia" in found("ក្តីសង្ឃឹម")  # "hope", inside សួនក្តីសង្ឃឹម (Khmer)
+    assert "asia-pacific-network-of-sex-workers" in found("พนักงานบริการ")  # inside the Thai name
+    lao = found("ການປະເມີນ", locale="lo")  # "evaluation", inside the Lao descriptions
+    assert {"lao-womens-union", "unicef-lao-pdr"} <= lao
+    for query in ["Mái ấm Hoa Hồng", "mai am hoa hong"]:
+        assert "little-rose-shelter" in found(query, locale="vi"), query
+    # The Khmer title is what a Khmer reader sees
+    hit = next(
+        h
+        for h in engine.search(Query(text="ក្តីសង្ឃឹម", locale="km")).hits
+        if h.url.rstrip("/").endswith("garden-of-hope-cambodia")
+    )
+    assert "សួន" in hit.title and not hit.untranslated

@@ -52,9 +52,9 @@ def test_public_offices_get_an_approximate_town_point(demo):
     battambang = Organization.objects.filter(is_demo=True, area__key="KH:02").first()
     office = battambang.locations.get(location_type="office")
     assert (office.latitude, office.longitude) == geonames_point("KH", "Battambang")
-    poipet = Organization.objects.get(slug="poipet-transit-centre-mosvy").locations.get(
-        location_type="office"
-    )
+    poipet = Organization.objects.get(
+        slug="poipet-transit-centre-mosvy", locale__language_code="en"
+    ).locations.get(location_type="office")
     assert (poipet.latitude, poipet.longitude) == geonames_point("KH", "Paoy Paet")
     # Organizations filed under a whole country (or nowhere) get no invented point.
     assert not Location.objects.filter(
@@ -98,10 +98,10 @@ def test_demo_verifications_show_every_state(demo):
     assert (
         logs.count()
         == Service.objects.filter(is_demo=True, last_verified__isnull=False)
-        .exclude(locale__language_code__in=["km"])
+        .filter(locale__language_code="en")  # translations copy the date, not the log
         .count()
         + Organization.objects.filter(is_demo=True, last_verified__isnull=False)
-        .exclude(locale__language_code__in=["km"])
+        .filter(locale__language_code="en")  # translations copy the date, not the log
         .count()
     )
     assert not logs.exclude(verified_by=None).exists()  # nobody is named as having checked

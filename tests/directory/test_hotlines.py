@@ -47,9 +47,9 @@ def test_short_code_round_trip_admin_page_vcard_hsds(admin_client):
     hsds = public.get(reverse("directory:organization_hsds", args=["at-police"])).json()
     phones = {p["number"]: p for p in hsds["phones"]}
     assert set(phones) == {"1288", "+85512345678"}
-    assert phones["1288"]["type"] == "hotline"
+    assert phones["1288"]["type"] == "voice"  # RFC 6350; the hotline is named in the description
     assert phones["1288"]["description"] == (
-        "Report trafficking; hours: 24 hours; short code, dialled in Cambodia only"
+        "Hotline; Report trafficking; hours: 24 hours; short code, dialled in Cambodia only"
     )
 
 

@@ -22,9 +22,10 @@ def get_json(client, url, status=200, **params):
 
 
 def test_root_points_to_the_organizations(client):
+    # The old address answers the root of /api/hsds/v3/ (tests/hsds_api/ test the API itself).
     data = get_json(client, "/directory/hsds/")
     assert data["version"] == "3.0"
-    assert data["organizations"].endswith(LIST)
+    assert data["organizations"].endswith("/api/hsds/v3/organizations")
 
 
 def test_pages_list_published_organizations_only(client, make_org):
@@ -38,10 +39,12 @@ def test_pages_list_published_organizations_only(client, make_org):
     second = get_json(client, LIST, per_page=1, page=2)
     assert [o["name"] for o in second["contents"]] == ["Bravo Org"] and second["last_page"]
     assert "Draft Org" not in json.dumps(get_json(client, LIST))
-    # Bad paging parameters fall back to a real page rather than an error.
-    assert get_json(client, LIST, page="abc")["page_number"] == 1
-    assert get_json(client, LIST, page=99, per_page=1)["page_number"] == 2
-    assert get_json(client, LIST, per_page=100000)["size"] == 2
+    # Bad paging parameters answer 400; a page past the last is empty (a client paging until an
+    # empty page stops).
+    get_json(client, LIST, status=400, page="abc")
+    get_json(client, LIST, status=400, per_page=100000)
+    past = get_json(client, LIST, page=99, per_page=1)
+    assert past["page_number"] == 99 and past["contents"] == [] and past["empty"]
 
 
 def test_basic_list_respects_the_email_tier(partner_client, make_org):

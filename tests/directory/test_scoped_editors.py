@@ -332,6 +332,7 @@ def test_site_wide_reports_are_refused(world):
         "background_tasks",
         "directory_eligibility_report",
         "directory_markup_report",
+        "translation_report",
         "wagtailadmin_reports:site_history",
         "wagtailadmin_reports:site_history_results",
     )

@@ -22,10 +22,11 @@ def test_fixture_lives_in_the_project():
 
 
 def test_demo_records_become_published_demo_items(client, loaded):
-    pages = LibraryDocumentPage.objects.live()
+    # English items; Cambodian instruments also have Khmer translations (test_content_languages.py)
+    pages = LibraryDocumentPage.objects.live().filter(locale__language_code="en")
     assert pages.count() == 300
-    assert not pages.filter(is_demo=False).exists()
-    assert LibraryIndexPage.objects.get().url == "/library/"
+    assert not LibraryDocumentPage.objects.filter(is_demo=False).exists()
+    assert LibraryIndexPage.objects.get(locale__language_code="en").url == "/library/"
     item = pages.get(title__startswith="Evaluation of the IOM Project for the Return and Reintegration")
     assert item.document_type == "evaluation"
     assert item.year == 2003
@@ -44,11 +45,11 @@ def test_demo_records_become_published_demo_items(client, loaded):
 
 
 def test_loading_twice_changes_nothing(loaded):
-    before = {p.slug: p.latest_revision_created_at for p in LibraryDocumentPage.objects.all()}
+    before = {(p.slug, p.locale_id): p.latest_revision_created_at for p in LibraryDocumentPage.objects.all()}
     result = load_library_demo()
     assert result == {"created": 0, "updated": 0, "total": 300}
-    assert LibraryDocumentPage.objects.count() == 300
-    assert {p.slug: p.latest_revision_created_at for p in LibraryDocumentPage.objects.all()} == before
+    assert LibraryDocumentPage.objects.filter(locale__language_code="en").count() == 300
+    assert {(p.slug, p.locale_id): p.latest_revision_created_at for p in LibraryDocumentPage.objects.all()} == before
 
 
 def test_demo_library_is_searchable_with_facets(client, loaded):
@@ -63,3 +64,33 @@ def test_demo_library_is_searchable_with_facets(client, loaded):
     LibraryDocumentPage.objects.update(live=False)
     html = client.get("/search/").content.decode()
     assert 'data-testid="demo-banner"' not in html
+
+
+SITE_TITLES = {
+    "km": ("វិបផតថលការពារតំបន់មេគង្គ", "បណ្ណាល័យស្រាវជ្រាវ"),
+    "th": ("พอร์ทัลคุ้มครองลุ่มน้ำโขง", "ห้องสมุดงานวิจัย"),
+    "vi": ("Cổng thông tin Bảo vệ Mê Kông", "Thư viện nghiên cứu"),
+    "lo": ("ປະຕູຂໍ້ມູນການປົກປ້ອງແມ່ນ້ຳຂອງ", "ຫ້ອງສະໝຸດຄົ້ນຄວ້າ"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(SITE_TITLES))
+def test_demo_home_page_and_library_are_titled_in_each_language(client, loaded, language):
+    import html as htmllib
+    import re
+
+    home_title, library_title = SITE_TITLES[language]
+
+    def h1(path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = htmllib.unescape(response.content.decode())
+        return re.search(r"<h1>(.*?)</h1>", body).group(1), 'data-testid="untranslated-note"' in body
+
+    assert h1(f"/{language}/") == (home_title, False)  # the demo home page has no other text
+    # The library index's introduction is English still: shown, and said.
+    assert h1(f"/{language}/library/") == (library_title, True)
+    assert h1("/library/") == ("Research library", False)
+    # A second run keeps the titles (and an editor's own) as they are.
+    load_library_demo()
+    assert h1(f"/{language}/") == (home_title, False)

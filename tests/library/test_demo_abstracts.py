@@ -38,7 +38,7 @@ def _record_words(row):
 
 
 def test_every_demo_item_has_an_abstract_made_only_of_its_own_record(loaded):
-    pages = {p.slug: p for p in LibraryDocumentPage.objects.filter(is_demo=True)}
+    pages = {p.slug: p for p in LibraryDocumentPage.objects.filter(is_demo=True, locale__language_code="en")}
     records = read_records()
     assert len(pages) == len(records)
     for row in records:

@@ -40,6 +40,7 @@ from wagtail.models import (
 )
 
 from library import citations
+from portal.language_middleware import has_language_versions
 from search import api
 from search.engines import database_engine
 
@@ -113,6 +114,28 @@ def parameters(seeded):
         "page_view_restriction_id": list(PageViewRestriction.objects.values_list("pk", flat=True)),
         "page_id": [p.pk for p in pages],
         "collection_id": list(Collection.objects.values_list("pk", flat=True)),
+        **hsds_api_ids(orgs),
+    }
+
+
+def hsds_api_ids(orgs):
+    """Real HSDS ids of the seeded records for the /api/hsds/v3/ routes (every service and
+    service_at_location of the seeded organizations, drafts included), plus an unknown one."""
+    from directory.hsds import serialize
+    from directory.models import Service, ServiceAtLocation, TaxonomyTerm
+
+    unknown = "00000000-0000-0000-0000-000000000000"
+    services = Service.objects.filter(organization__in=orgs)
+    links = ServiceAtLocation.objects.filter(service__in=services).select_related("service__organization")
+    terms = TaxonomyTerm.objects.filter(code__in=["SHELTER", "SHELTER.SHORT", "LEGAL", "RECEPT"])
+    return {
+        "organization_id": [str(o.translation_key) for o in orgs] + [unknown],
+        "service_id": [str(s.translation_key) for s in services] + [unknown],
+        "service_at_location_id": [serialize.service_at_location_id(link.service.organization, link.pk) for link in links]
+        + [unknown],
+        "taxonomy_id": [t["id"] for t in serialize.taxonomies()] + [unknown],
+        "taxonomy_term_id": [serialize.term_id(t) for t in terms] + [unknown],
+        "unknown_path": ["no-such-endpoint"],
     }
 
 
@@ -292,6 +315,15 @@ def probe_urls(seeded, viewer):
         if tier in hidden_tiers:
             urls.append(f"/map/services.geojson?bbox={bbox_around(point)}")
             urls.append(f"/map/?bbox={bbox_around(point)}")
+            # The HSDS API's distance filter around a hidden point finds nothing hidden.
+            near = urlencode({"proximity": 200, "latitude": point[0], "longitude": point[1], "full": "true"})
+            urls.append(f"/api/hsds/v3/service_at_locations?{near}")
+    # The HSDS API's lists, nested in full and as NDJSON (the routes alone give their defaults).
+    for endpoint in ("organizations", "services", "service_at_locations"):
+        urls += [f"/api/hsds/v3/{endpoint}?full=true", f"/api/hsds/v3/{endpoint}?format=ndjson&full=true"]
+        urls.append(f"/api/hsds/v3/{endpoint}?{urlencode({'search': 'crawler', 'full': 'true'})}")
+    urls += ["/api/hsds/v3/organizations?full_service=true", "/api/hsds/v3/services?minimal=true"]
+    urls += [f"/api/hsds/v3/organizations/{seeded.org.translation_key}?full_service=true"]
     return urls
 
 
@@ -434,8 +466,9 @@ def crawl_as(viewer, seeded):
     seeds = [url for paths in routes.values() for url in paths]
     crawler.crawl(seeds + probe_urls(seeded, viewer))
     # Every route once more in the Khmer interface (places are named in Khmer there).
+    # Public pages have a Khmer address (/km/...); the others follow the browser's language.
     khmer = Crawler(viewer_client(viewer, "km"), f"{viewer}, Khmer", seeded.markers[viewer])
-    khmer.crawl(seeds, follow=False)
+    khmer.crawl([f"/km{url}" if has_language_versions(url.split("?")[0]) else url for url in seeds], follow=False)
     crawler.leaks += khmer.leaks
     crawler.errors += khmer.errors
     return crawler, routes, not_crawled
@@ -508,15 +541,17 @@ def normalised(response, *echoes):
     return response.status_code, text
 
 
-_controls = {}
-
 
 def assert_same_answer(client, url_template, hidden, control, viewer, problems):
     a = normalised(client.get(url_template.format(urlencode_q(hidden))), hidden)
-    key = (id(client), url_template, control)
-    if key not in _controls:  # the answer for nothing, once per client and URL
-        _controls[key] = normalised(client.get(url_template.format(urlencode_q(control))), control)
-    b = _controls[key]
+    # The answer for nothing, once per client and URL. Kept on the client itself: a module-level
+    # table keyed by id(client) served a later test's partner the answer an earlier test's
+    # anonymous client got, whenever Python reused the freed client's id.
+    controls = client.__dict__.setdefault("_leak_control_answers", {})
+    key = (url_template, control)
+    if key not in controls:
+        controls[key] = normalised(client.get(url_template.format(urlencode_q(control))), control)
+    b = controls[key]
     if a != b:
         problems.append(f"[{viewer}] {url_template.format(urlencode_q(hidden))}: {first_difference(a, b)}")
 
@@ -531,7 +566,10 @@ def first_difference(a, b):
     lines_a, lines_b = a[1].splitlines(), b[1].splitlines()
     for i, (x, y) in enumerate(itertools.zip_longest(lines_a, lines_b, fillvalue="")):
         if x != y:
-            return f"line {i + 1} differs: {x.strip()[:160]!r} vs {y.strip()[:160]!r}"
+            # Show where the lines part, not their shared beginning.
+            at = next((j for j, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
+            start = max(0, at - 80)
+            return f"line {i + 1} differs at {at}: {x[start:at + 160]!r} vs {y[start:at + 160]!r}"
     return "bodies differ"
 
 
@@ -670,7 +708,12 @@ def test_a_new_route_is_filled_by_parameter_name_or_reported(seeded):
 def test_discovery_sees_every_app_route():
     """The resolver walk itself: the routes of each public app are discovered (guards the walk)."""
     displays = {r.display for r in discover()}
-    for expected in ["directory/<slug:slug>/vcard/", "map/services.geojson", "search/suggest/"]:
+    for expected in [
+        "directory/<slug:slug>/vcard/",
+        "map/services.geojson",
+        "search/suggest/",
+        "api/hsds/v3/service_at_locations/<str:service_at_location_id>",
+    ]:
         assert expected in displays
     assert any(r.name == "wagtail_serve" for r in discover())
     try:
@@ -688,6 +731,8 @@ COUNTERFACTUAL_PAGES = [
     "/directory/crawler-shelter-network/vcard/",
     "/directory/crawler-shelter-network/hsds.json",
     "/directory/hsds/organizations/?full=true",
+    "/api/hsds/v3/services?full=true",
+    "/api/hsds/v3/service_at_locations?full=true",
     "/map/",
     "/map/?province=battambang",
     "/map/services.geojson",

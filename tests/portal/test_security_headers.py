@@ -79,6 +79,12 @@ def public_urls(tiered_org):
         "directory:contact_vcard": {"slug": tiered_org.slug, "kind": "org", "pk": contact.pk},
         "services_map:coverage_area": {"slug": "battambang"},
         "services_map:pack": {"slug": "battambang"},
+        "hsds:organization": {"organization_id": tiered_org.translation_key},
+        "hsds:service": {"service_id": tiered_org.services.first().translation_key},
+        "hsds:service_at_location": {"service_at_location_id": "00000000-0000-0000-0000-000000000000"},
+        "hsds:taxonomy": {"taxonomy_id": "00000000-0000-0000-0000-000000000000"},
+        "hsds:taxonomy_term": {"taxonomy_term_id": "00000000-0000-0000-0000-000000000000"},
+        "hsds:unknown": {"unknown_path": "no-such-endpoint"},
     }
     urls = {"/", document.url, "/library/", "/library/?q=report", "/no-such-page/", "/directory/?q=shelter",
             "/search/?q=shelter", "/search/suggest/?q=she", "/map/?type=SHELTER"}

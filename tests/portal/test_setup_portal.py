@@ -42,8 +42,11 @@ def load_demo_calls(monkeypatch):
 def test_first_run_sets_everything_up_and_second_run_changes_nothing():
     first = run()
 
-    assert Organization.objects.filter(is_demo=True, live=True).count() == 150
-    poipet = Organization.objects.get(slug="poipet-transit-centre-mosvy")
+    english = Organization.objects.filter(locale__language_code="en")
+    assert english.filter(is_demo=True, live=True).count() == 150
+    # ... each with a Khmer translation (drafts for native review), one search document per entry
+    assert Organization.objects.filter(is_demo=True, live=True, locale__language_code="km").count() == 150
+    poipet = english.get(slug="poipet-transit-centre-mosvy")
     assert ReferenceIndex.get_references_for_object(poipet).exists()  # the admin's "usage" data
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
@@ -61,9 +64,12 @@ def test_first_run_sets_everything_up_and_second_run_changes_nothing():
     assert "database: indexed 150 organization" in first
     found = database_engine().search(Query(text="Poi Pet", kinds=["organization"]))
     assert any("Poipet" in hit.title for hit in found.hits)
+    # A Khmer word inside the Khmer name of an organization that had none before (សួនក្តីសង្ឃឹម)
+    found = database_engine().search(Query(text="ក្តីសង្ឃឹម", kinds=["organization"], locale="km"))
+    assert any("សួនក្តីសង្ឃឹម" in re.sub("</?mark>", "", hit.title) for hit in found.hits)
 
     # An editor's change to a demo entry must survive the next `make run`.
-    mosvy = Organization.objects.get(slug="ministry-of-social-affairs-veterans-and-youth-rehabilitation")
+    mosvy = english.get(slug="ministry-of-social-affairs-veterans-and-youth-rehabilitation")
     mosvy.name = "Edited by an editor"
     mosvy.save()
 
@@ -75,7 +81,8 @@ def test_first_run_sets_everything_up_and_second_run_changes_nothing():
     assert User.objects.filter(is_superuser=True).count() == 1
     assert User.objects.count() == 2
     assert User.objects.get(username="admin").check_password(admin_password)
-    assert Organization.objects.filter(is_demo=True).count() == 150
+    assert english.filter(is_demo=True).count() == 150
+    assert Organization.objects.filter(is_demo=True).count() == 337  # and no translation twice
     mosvy.refresh_from_db()
     assert mosvy.name == "Edited by an editor"
 

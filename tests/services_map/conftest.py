@@ -16,6 +16,15 @@ SHELTER_POINT = re.compile(r"13\.09[4-6]|103\.20[1-3]")
 
 
 @pytest.fixture(autouse=True)
+def _index_follows_saves(db):
+    """The map's list and facets count on the search index (see tests/index_sync.py)."""
+    from tests.index_sync import index_follows_saves
+
+    with index_follows_saves() as rebuild:
+        yield rebuild
+
+
+@pytest.fixture(autouse=True)
 def _empty_map_cache():
     """Each test starts with no cached GeoJSON (the cache outlives a test's database)."""
     cache.clear()

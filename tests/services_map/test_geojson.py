@@ -5,9 +5,10 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 
-from directory.models import Area, OrganizationMember, ServiceAtLocation, ServicePhone
+from directory.models import Area, OrganizationMember, Service, ServiceAtLocation, ServicePhone
 
 from .conftest import SHELTER_POINT, add_location, features_of, geojson
 
@@ -214,3 +215,19 @@ def test_geojson_is_cached_per_tier_and_refreshed_when_an_entry_is_saved(
     add_location(tiered_org, "KH:17", lat=13.36, lng=103.86, name="Siem Reap office")
     tiered_org.save()
     assert [103.86, 13.36] in [f["geometry"]["coordinates"] for f in features_of(geojson(anonymous), service)]
+
+
+def test_feature_order_does_not_follow_the_tables_edit_history(anonymous, make_org, make_service):
+    """PostgreSQL's sequential scan returns an updated row after the others (its new version
+    sits further on), so an unordered read returns services in edit order. The features come
+    in service order whatever was edited last: an edit to a record the viewer cannot see must
+    not shift what they see."""
+    org = make_org("Ordered Org")
+    add_location(org, lat=11.55, lng=104.92)
+    services = [make_service(org, name) for name in ("Alpha help", "Beta help", "Gamma help")]
+    Service.objects.filter(pk=services[0].pk).update(email="")  # rewrites the first row
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the plan the planner picks on a larger table
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+    order = [f["properties"]["s"] for f in geojson(anonymous)["features"]]
+    assert order == sorted(order) and set(order) == {s.pk for s in services}

@@ -1,0 +1,136 @@
+"""A publish, unpublish or delete reaches the database engine's in-process facet snapshot at
+once and incrementally: the next search applies the logged change to the snapshot it has (no
+re-read of the whole index), and the patched snapshot equals one built afresh (bitmaps, orders,
+vocabulary), so counts and hits are right."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from wagtail.models import Locale
+
+from directory.models import Area, Organization
+from search import api
+from search.contract import Query
+from search.engines import database_engine
+from search.engines import snapshot as snapshots
+
+
+def current():
+    return snapshots._snapshots.get((connection.alias, connection.settings_dict.get("NAME")))
+
+
+def search(text="", **filters):
+    return database_engine().search(Query(text=text, filters=filters, facets=["province", "kind"]))
+
+
+def province_counts(result):
+    return {v.value: v.count for v in result.facets["province"]}
+
+
+def publish(name, area_key):
+    org = Organization(
+        name=name,
+        slug=f"inc-{uuid.uuid4().hex[:8]}",
+        org_type="national_ngo",
+        country=Area.objects.get(key="KH"),
+        area=Area.objects.get(key=area_key),
+        locale=Locale.get_default(),
+        live=False,
+    )
+    org.save()
+    org.save_revision().publish()
+    api.refresh([f"organization:{org.translation_key}"])  # what the publish signal's task does
+    return org
+
+
+def same_as_fresh(snap):
+    fresh = snapshots.Snapshot(snap.token, snap.last_change)
+    assert snap.everything == fresh.everything
+    assert {k: v for k, v in snap.values.items() if v} == fresh.values
+    assert {k: v for k, v in snap.tiers.items() if v} == fresh.tiers
+    assert {k: v for k, v in snap.kinds.items() if v} == fresh.kinds
+    assert snap.by_title == fresh.by_title
+    assert snap.by_date == fresh.by_date
+    assert snap.title_rank == fresh.title_rank
+    assert snap.vocabulary == fresh.vocabulary
+
+
+@pytest.fixture
+def indexed(make_org):
+    make_org("Battambang Legal Clinic", area_key="KH:02")
+    make_org("Phnom Penh Drop-in Centre", area_key="KH:12")
+    api.rebuild(database_engine())
+    search()  # the process has its snapshot
+    return current()
+
+
+def test_a_publish_is_found_at_once_with_right_counts_from_the_same_snapshot(indexed):
+    before = province_counts(search())
+    org = publish("Kampot Zebrafinch Outreach", "KH:07")
+    result = search("zebrafinch")
+    assert [h.url for h in result.hits] == [org.get_absolute_url()]
+    after = province_counts(search())
+    assert after["kampot"] == before.get("kampot", 0) + 1
+    assert after["battambang"] == before["battambang"]
+    assert current() is indexed  # patched in place, not read afresh
+    same_as_fresh(indexed)
+
+
+def test_a_new_word_is_in_the_vocabulary_for_spelling_at_once(indexed):
+    publish("Zebrafinch Shelter Trust", "KH:02")
+    assert "zebrafinch" in snapshots.get().vocabulary_for(["public"])
+    assert current() is indexed
+    same_as_fresh(indexed)
+
+
+def test_unpublish_and_delete_leave_the_snapshot_and_the_counts_at_once(indexed):
+    org = publish("Kampot Zebrafinch Outreach", "KH:07")
+    assert province_counts(search())["kampot"] == 1
+    Organization.objects.filter(pk=org.pk).update(live=False)  # unpublished
+    api.refresh([f"organization:{org.translation_key}"])
+    assert search("zebrafinch").total == 0
+    assert "kampot" not in province_counts(search())
+    assert "zebrafinch" not in snapshots.get().vocabulary_for(["public"])
+    same_as_fresh(indexed)
+    other = publish("Kep Quokka Helpdesk", "KH:23")
+    assert search("quokka").total == 1
+    key = other.translation_key
+    other.delete()
+    api.refresh([f"organization:{key}"])
+    assert search("quokka").total == 0
+    assert current() is indexed
+    same_as_fresh(indexed)
+
+
+def test_a_rebuild_or_an_unlogged_change_reads_the_index_afresh(indexed, make_org):
+    make_org("Pursat Heron Network", area_key="KH:15")
+    api.rebuild(database_engine())
+    assert search("heron").total == 1
+    assert current() is not indexed
+    rebuilt = current()
+    # A write that leaves no log (a migration's token bump) cannot be applied: read afresh.
+    from search.models import IndexState
+
+    IndexState.objects.update(token=uuid.uuid4().hex)
+    search()
+    assert current() is not rebuilt
+
+
+def test_after_a_rebuild_the_log_is_not_read_only_the_index(indexed, make_org):
+    """A rebuild leaves one marker in the change log; a snapshot from before it sees from the
+    log's first id that it must read afresh, and reads the index without reading the log."""
+    from django.test.utils import CaptureQueriesContext
+
+    from search.models import IndexChange
+
+    publish("Kampot Zebrafinch Outreach", "KH:07")
+    make_org("Pursat Heron Network", area_key="KH:15")
+    api.rebuild(database_engine())
+    assert list(IndexChange.objects.values_list("entry_id", flat=True)) == [None]
+    with CaptureQueriesContext(connection) as captured:
+        snap = snapshots.get()
+    assert snap is not indexed
+    assert not [q for q in captured.captured_queries if "search_indexchange WHERE" in q["sql"]]
+    assert search("heron").total == 1
+    assert search("zebrafinch").total == 1
