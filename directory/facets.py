@@ -48,14 +48,143 @@ def _members(snap, bitmap):
     return out
 
 
-def _owners_of(snap):
-    """{service entry id: organization entry id}, derived once per snapshot version."""
-    entry_of, owners = snap.entry_of, {}
-    for pk, links in snap.links.items():
-        org = entry_of.get((ORG, links.get("_owner")))
+class _Directory:
+    """What the listing needs of the snapshot besides its bitmaps, derived once per snapshot and
+    kept up to date by its patches (a publish costs the entries it changed, not a rebuild):
+
+    - `owner` {service entry id: organization entry id} (the `_owner` link) and `services_of`
+      {organization entry id: service entry ids}, with `owned` and `owning`, their bitmaps;
+    - `values_of` {facet: {service entry id: its values}}, so one pass over the services in
+      scope counts every value of a facet.
+
+    Entries of every tier are here; each selection ANDs with what its viewer may see."""
+
+    def __init__(self, snap):
+        self.owner, self.services_of, self.org_key = {}, {}, {}
+        self.waiting = {}  # organization key: services whose organization has no entry (yet)
+        self.waiting_key = {}
+        for pk, links in snap.links.items():
+            if snap.keys.get(pk, ("",))[0] == SERVICE and links.get("_owner"):
+                self._link(snap, pk, links["_owner"])
+        self.owned = snap.bitmap_of(self.owner)
+        self.owning = snap.bitmap_of(self.services_of)
+        services = snap.kinds.get(SERVICE, 0)
+        self.values_of = {name: {} for name in SERVICE_FACETS}
+        for (name, value), bitmap in snap.values.items():
+            found = self.values_of.get(name)
+            if found is not None and bitmap & services:
+                for pk in _members(snap, bitmap & services):
+                    found.setdefault(pk, []).append(value)
+
+    def _link(self, snap, pk, key):
+        """Give service `pk` its organization (the entry of `key`), or let it wait for one."""
+        org = snap.entry_of.get((ORG, key))
+        if org is None:
+            self.waiting.setdefault(key, set()).add(pk)
+            self.waiting_key[pk] = key
+            return None
+        self.owner[pk] = org
+        self.services_of.setdefault(org, set()).add(pk)
+        self.org_key[org] = key
+        return org
+
+    def _unlink(self, pk):
+        org = self.owner.pop(pk, None)
         if org is not None:
-            owners[pk] = org
-    return owners
+            self.services_of[org].discard(pk)
+        return org
+
+    def update(self, snap, pks):
+        """Apply the changed entries `pks` (the snapshot has applied them already)."""
+        services, orgs = set(pks), set(pks)  # entries whose bits in `owned` / `owning` may change
+        for pk in pks:
+            orgs.add(self._unlink(pk))
+            key = self.waiting_key.pop(pk, None)
+            if key is not None:
+                self.waiting[key].discard(pk)
+            if pk in self.services_of:  # a changed organization's services wait for its entry
+                key = self.org_key.pop(pk)
+                for service in list(self.services_of[pk]):
+                    self._unlink(service)
+                    services.add(service)
+                    self.waiting.setdefault(key, set()).add(service)
+                    self.waiting_key[service] = key
+            for found in self.values_of.values():
+                found.pop(pk, None)
+        for pk in pks:
+            kind, key = snap.keys.get(pk, ("", ""))
+            if kind == SERVICE:
+                links = snap.links.get(pk) or {}
+                if links.get("_owner"):
+                    orgs.add(self._link(snap, pk, links["_owner"]))
+                p = pk - snap.offset
+                for name, found in self.values_of.items():
+                    values = [v for v in snap.fields.get(name, ()) if snap.values[(name, v)] >> p & 1]
+                    if values:
+                        found[pk] = values
+            elif kind == ORG:
+                for service in self.waiting.pop(key, ()):
+                    del self.waiting_key[service]
+                    services.add(service)
+                    orgs.add(self._link(snap, service, key))
+        for key in [k for k, v in self.waiting.items() if not v]:
+            del self.waiting[key]
+        orgs.discard(None)
+        for org in orgs:
+            if org in self.services_of and not self.services_of[org]:
+                del self.services_of[org]
+                self.org_key.pop(org, None)
+        self.owned = (self.owned & ~snap.bitmap_of(services)) | snap.bitmap_of(
+            [pk for pk in services if pk in self.owner]
+        )
+        self.owning = (self.owning & ~snap.bitmap_of(orgs)) | snap.bitmap_of(
+            [pk for pk in orgs if pk in self.services_of]
+        )
+        return True
+
+    def owners(self, snap, services):
+        """Organizations (entry bitmap) of the services in `services`: per service when they are
+        fewer than half of all, else every owning organization but those with none of them."""
+        services &= self.owned
+        owner = self.owner
+        if services.bit_count() * 2 <= self.owned.bit_count():
+            return snap.bitmap_of([owner[pk] for pk in _members(snap, services)])
+        inside, contains, services_of = snap.as_bytes(services), snap.contains, self.services_of
+        left_out = [
+            org
+            for org in {owner[pk] for pk in _members(snap, self.owned & ~services)}
+            if not any(contains(inside, pk) for pk in services_of[org])
+        ]
+        return self.owning & ~snap.bitmap_of(left_out)
+
+    def services_of_orgs(self, snap, orgs):
+        """The services (entry bitmap) of the organizations in `orgs`, from whichever side is
+        smaller: those organizations, or the owning ones not among them."""
+        orgs &= self.owning
+        services_of = self.services_of
+        if orgs.bit_count() * 2 <= self.owning.bit_count():
+            return snap.bitmap_of([pk for org in _members(snap, orgs) for pk in services_of[org]])
+        rest = self.owning & ~orgs
+        return self.owned & ~snap.bitmap_of([pk for org in _members(snap, rest) for pk in services_of[org]])
+
+    def owner_counts(self, snap, services, name):
+        """{value of facet `name`: distinct organizations of the services in `services` with it}."""
+        owner, values_of, seen = self.owner, self.values_of[name], {}
+        for pk in _members(snap, services):
+            org = owner.get(pk)
+            if org is None:
+                continue
+            for value in values_of.get(pk, ()):
+                found = seen.get(value)
+                if found is None:
+                    seen[value] = {org}
+                else:
+                    found.add(org)
+        return {value: len(orgs) for value, orgs in seen.items()}
+
+
+def _directory_of(snap):
+    return snap.derived("directory", _Directory, lambda snap, value, pks: value.update(snap, pks))
 
 
 def _loose_words(clause):
@@ -126,18 +255,82 @@ class _SortedOnDemand:
         return self.head
 
     def __getitem__(self, index):
+        size = len(self)
         if isinstance(index, slice):
-            start, stop, step = index.indices(len(self.pks))
+            start, stop, step = index.indices(size)
             if step < 0 or (index.start or 0) < 0 or (index.stop or 0) < 0:
-                stop = len(self.pks)
+                stop = size
             return self._first(stop)[index]
-        position = index if index >= 0 else len(self.pks) + index
-        if not 0 <= position < len(self.pks):
+        position = index if index >= 0 else size + index
+        if not 0 <= position < size:
             raise IndexError(index)
         return self._first(position + 1)[position]
 
     def __iter__(self):
-        return iter(self._first(len(self.pks)))
+        return iter(self._first(len(self)))
+
+
+class _RelevanceOrder(_SortedOnDemand):
+    """The listing's relevance order (`Selection.by_relevance`), produced only as far as it is
+    read: the organizations whose name is what was typed or starts with it; then those whose
+    best hit scores above the default, by that hit; then those whose best hit scores the default
+    (most of them), met in their hits' title order; then the rest, by their best hit (or none).
+    The same order as sorting every selected organization by (name rank, best hit, title)."""
+
+    def __init__(self, snap, directory, selected, name_ranks, best, default, plain):
+        self.snap, self.directory, self.selected = snap, directory, selected
+        self.name_ranks, self.best, self.default, self.plain = name_ranks, best, default, plain
+        self.total = selected.bit_count()
+        self.head, self.complete = [], False
+        self._stream = self._produce()
+
+    def __len__(self):
+        return self.total
+
+    def _first(self, n):
+        head, stream = self.head, self._stream
+        while len(head) < n and not self.complete:
+            for item in stream:
+                head.append(item)
+                if len(head) >= n:
+                    break
+            else:
+                self.complete = True
+        return head
+
+    def _produce(self):
+        snap, rank, best, default = self.snap, self.snap.title_rank, self.best, self.default
+        chosen, contains = snap.as_bytes(self.selected), snap.contains
+        plain, owner = snap.as_bytes(self.plain), self.directory.owner
+        services_of = self.directory.services_of
+
+        def overall(org):  # the best hit of `org`, plain ones included
+            ranks = [rank.get(pk, 0) for pk in (org, *services_of.get(org, ())) if contains(plain, pk)]
+            found = best.get(org, (1, 0))
+            return min(found, (default, min(ranks))) if ranks else found
+
+        named = [pk for pk in self.name_ranks if contains(chosen, pk)]
+        named.sort(key=lambda pk: (self.name_ranks[pk], overall(pk), rank.get(pk, 0)))
+        done = set(named)
+        above = [org for org, key in best.items() if key[0] < default and contains(chosen, org)]
+        above = [org for org in above if org not in done]
+        above.sort(key=lambda org: (best[org], rank.get(org, 0)))
+        done.update(above)
+        yield from named
+        yield from above
+        # Plain hits in title order: each organization is met first at its best plain hit.
+        if self.plain.bit_count() <= 4000:
+            hits = sorted(snap.members(self.plain), key=lambda pk: rank.get(pk, 0))
+        else:
+            hits = (pk for pk in snap.by_title if contains(plain, pk))
+        for pk in hits:
+            org = owner.get(pk, pk)
+            if org not in done and contains(chosen, org):
+                done.add(org)
+                yield org
+        rest = [org for org in snap.members(self.selected) if org not in done]
+        rest.sort(key=lambda org: (best.get(org, (1, 0)), rank.get(org, 0)))
+        yield from rest
 
 
 class Selection:
@@ -151,7 +344,8 @@ class Selection:
         visible = snap.union_of(snap.tiers, tiers)
         self.all_orgs = visible & snap.kinds.get(ORG, 0)
         self.all_services = visible & snap.kinds.get(SERVICE, 0)
-        self.owners = snap.derived("directory-owners", _owners_of)
+        self.directory = _directory_of(snap)
+        self.owners = self.directory.owner
         self._owner_cache = {}
         # One mask per active facet; for groups, one per chosen group (ANDed).
         self.org_masks = {
@@ -203,18 +397,15 @@ class Selection:
         """Organizations (entry bitmap) of the services in `services`."""
         found = self._owner_cache.get(services)
         if found is None:
-            owners = self.owners
-            found = self.snap.bitmap_of(owners[pk] for pk in _members(self.snap, services) if pk in owners)
-            self._owner_cache[services] = found
+            found = self._owner_cache[services] = self.directory.owners(self.snap, services)
         return found
 
     def _owned_within(self, services, orgs):
         """The services of `services` whose organization is in `orgs` (entry bitmaps)."""
-        snap, owners = self.snap, self.owners
-        inside, contains = snap.as_bytes(orgs), snap.contains
-        return snap.bitmap_of(
-            pk for pk in _members(snap, services) if pk in owners and contains(inside, owners[pk])
-        )
+        found = self._owner_cache.get(("services", orgs))
+        if found is None:
+            found = self._owner_cache["services", orgs] = self.directory.services_of_orgs(self.snap, orgs)
+        return services & found
 
     def _service_constraint(self, exclude=None):
         masks = [m for name, group in self.service_masks.items() if name != exclude for m in group]
@@ -271,13 +462,8 @@ class Selection:
             for mask in masks:
                 services &= mask
             # Only services of organizations in scope count: each value's count is then the
-            # number of distinct owners of its services, with no bitmap built per value.
-            services = self._owned_within(services, scope)
-            owners, snap = self.owners, self.snap
-            for value in self.snap.fields.get(name, ()):
-                hit = services & values[(name, value)]
-                if hit:
-                    out[value] = len({owners[pk] for pk in _members(snap, hit)})
+            # number of distinct owners of its services, all values in one pass over them.
+            out = self.directory.owner_counts(self.snap, self._owned_within(services, scope), name)
         else:
             # Organization documents carry the union of their live services' values.
             for value in self.snap.fields.get(name, ()):
@@ -297,18 +483,23 @@ class Selection:
         snap = self.snap
         default, special = DatabaseEngine._scores(snap, self.matches, self.text_entries, self.partial)
         # An organization ranks where its best hit (itself or a service) ranks on /search/:
-        # by score, then by that hit's title.
+        # by score, then by that hit's title. Hits scoring the default (every required word in
+        # the body: most hits of a common word) are many and tie on score, so their
+        # organizations are met in title order as the page is read (_RelevanceOrder); only the
+        # others' best is worked out for every organization here.
         best = {}
         owners, rank = self.owners, snap.title_rank
-        for pk in snap.members(self.text_entries):
+        others = []
+        for pk, score in special.items():
+            if score == default:
+                continue
+            others.append(pk)
             org = owners.get(pk, pk)
-            key = (-special.get(pk, default), rank.get(pk, 0))
+            key = (-score, rank.get(pk, 0))
             if key < best.get(org, (1, 0)):
                 best[org] = key
-        return _SortedOnDemand(
-            snap.members(selected),
-            key=lambda pk: (name_ranks.get(pk, 2), best.get(pk, (1, 0)), rank.get(pk, 0)),
-        )
+        plain = self.text_entries & ~snap.bitmap_of(others) if -default < 1 else 0
+        return _RelevanceOrder(snap, self.directory, selected, name_ranks, best, -default, plain)
 
     def name_candidates(self, selected):
         """Organizations whose title or names hold a typed word (only they can rank 0 or 1);

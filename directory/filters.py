@@ -211,16 +211,14 @@ class DirectorySearch:
         selected = selection.organizations()
         if self.sort != "relevance":
             return selection.by_title(selected)
-        from .ranking import name_ranks
+        from .ranking import snapshot_name_ranks
 
         candidates = selection.name_candidates(selected)
         ranks = {}
         if candidates:
+            # The names are kept folded with the search snapshot: no statement per page.
             members = selection.snap.members(candidates)
-            entry_of = dict(zip(selection.object_ids(members), members, strict=True))
-            # One statement for every candidate's names (no model instances: plain rows).
-            by_key = name_ranks(self.q, entry_of, self.locale)
-            ranks = {entry_of[key]: rank for key, rank in by_key.items()}
+            ranks = snapshot_name_ranks(selection.snap, self.q, members, self.locale)
         return selection.by_relevance(selected, ranks)
 
     def ordered_results(self):

@@ -139,6 +139,85 @@ def name_ranks(text, keys, locale):
     return ranks
 
 
+class _PublishedNames:
+    """The names `name_ranks` compares, folded, of every published organization in the search
+    snapshot: {organization entry id: (its live versions' names, its acronyms, aliases and former
+    names)}. Derived once per snapshot (one statement) and kept up to date by its patches: a
+    publish re-reads only the organizations it changed. Names change only by a publish, and a
+    publish re-indexes the organization, so the patch that brings its new text brings its new
+    names."""
+
+    def __init__(self, snap, locale):
+        self.locale = locale
+        self.names = {}
+        self.pending = set()  # organizations changed since: read again when next asked
+        self._read(snap, None)
+
+    def _read(self, snap, keys):
+        own = Organization.objects.filter(live=True).order_by()
+        other = OrganizationName.objects.filter(organization__live=True, organization__locale=self.locale)
+        if keys is not None:
+            own = own.filter(translation_key__in=keys)
+            other = other.filter(organization__translation_key__in=keys)
+        own = own.values_list("translation_key", "name", "locale_id")
+        other = other.order_by().values_list(
+            "organization__translation_key", "name", Value(-1, output_field=IntegerField())
+        )
+        names, others, published = {}, {}, set()
+        for key, name, locale_id in own.union(other, all=True):
+            key = str(key)
+            if locale_id == -1:
+                others.setdefault(key, set()).add(_folded(name))
+                continue
+            names.setdefault(key, []).append(_folded(name))
+            if locale_id == self.locale.pk:
+                published.add(key)
+        for key in published:
+            pk = snap.entry_of.get(("organization", key))
+            if pk is not None:
+                self.names[pk] = (tuple(names[key]), frozenset(others.get(key, ())))
+
+    def update(self, snap, pks):
+        for pk in pks:
+            self.names.pop(pk, None)
+            if snap.keys.get(pk, ("",))[0] == "organization":
+                self.pending.add(pk)
+        return True
+
+    def ranks(self, snap, text, pks):
+        """{entry id: 0 or 1} of the organizations `pks` (as `name_ranks`)."""
+        typed = token_string(text)
+        ranks = {}
+        if not typed:
+            return ranks
+        if self.pending:
+            pending, self.pending = self.pending, set()
+            keys = [snap.keys[pk] for pk in pending if pk in snap.keys]
+            self._read(snap, [_as_uuid(key) for kind, key in keys if kind == "organization"])
+        start, names = typed + " ", self.names
+        for pk in pks:
+            found = names.get(pk)
+            if found is None:
+                continue
+            own, others = found
+            if typed in own or typed in others:
+                ranks[pk] = 0
+            elif any(f.startswith(start) for f in own):
+                ranks[pk] = 1
+        return ranks
+
+
+def snapshot_name_ranks(snap, text, pks, locale):
+    """`name_ranks` for the organization entries `pks` of the search snapshot `snap`, from its
+    folded names (no SQL once they are read): {entry id: 0 or 1}."""
+    names = snap.derived(
+        f"directory-names-{locale.pk}",
+        lambda snap: _PublishedNames(snap, locale),
+        lambda snap, value, pks: value.update(snap, pks),
+    )
+    return names.ranks(snap, text, pks)
+
+
 def relevance_order(text, orgs, ranking):
     """`orgs` (organizations with pk, name and translation_key) in relevance order."""
     orgs = list(orgs)

@@ -25,6 +25,8 @@ import bisect
 import threading
 from array import array
 from collections import defaultdict
+from itertools import repeat
+from operator import setitem, sub
 
 from django.db import connection
 
@@ -197,7 +199,12 @@ class Snapshot:
                 self.fields[field].append(value)
             self.values[key] |= 1 << (entry_id - offset)
         self.title_rank = {pk: i for i, pk in enumerate(self.by_title)}
-        self.cache.pop("derived", None)  # per-snapshot data of other apps (see `derived`)
+        # Per-snapshot data of other apps (see `derived`): brought up to date in place where its
+        # owner knows how (a publish then costs what it changed), else dropped and built afresh.
+        store = self.cache.get("derived", {})
+        for name, (value, update) in list(store.items()):
+            if update is None or not update(self, value, pks):
+                del store[name]
 
     def _patch_words(self, words):
         with connection.cursor() as cursor:
@@ -224,15 +231,21 @@ class Snapshot:
                 changed = True
         if changed:  # spelling's buckets and neighbours come from the vocabulary
             self._vocabularies.clear()
+            derived = self.cache.get("derived")
             self.cache.clear()
+            if derived is not None:  # other apps' data follows the entries, not the vocabulary
+                self.cache["derived"] = derived
 
-    def derived(self, name, build):
+    def derived(self, name, build, update=None):
         """Data another module derives from this snapshot (e.g. the directory's service owners),
-        built once and dropped when entries change."""
+        built once by `build(snapshot)`. When entries change, `update(snapshot, value, pks)` brings
+        it up to date in place for the changed entry ids `pks` (after the snapshot has applied
+        them) and returns True; without `update`, or when it returns False, the data is dropped
+        and built afresh on next use."""
         store = self.cache.setdefault("derived", {})
         if name not in store:
-            store[name] = build(self)
-        return store[name]
+            store[name] = (build(self), update)
+        return store[name][0]
 
     def vocabulary_for(self, tiers):
         """The words of documents in `tiers`: one frozenset per combination of tiers, built on
@@ -246,8 +259,19 @@ class Snapshot:
         return found
 
     def bitmap_of(self, pks):
-        data = bytearray((self.size >> 3) + 1)
+        """The bitmap of entry ids `pks` (ids outside the snapshot are left out). Many ids are set
+        in C loops, one character per entry: each id's "1" goes into a string of "0"s read as
+        a binary number (no Python step per id)."""
+        if not isinstance(pks, list | tuple | set | dict):
+            pks = list(pks)
         offset, size = self.offset, self.size
+        if len(pks) >= 256:
+            top = offset + size - 1
+            if min(pks) >= offset and max(pks) <= top:
+                digits = bytearray(b"0") * size  # the highest entry first, as int() reads them
+                any(map(setitem, repeat(digits), map(sub, repeat(top), pks), repeat(49)))  # 49: "1"
+                return int(digits, 2)
+        data = bytearray((size >> 3) + 1)
         for pk in pks:
             p = pk - offset
             if 0 <= p < size:
@@ -259,22 +283,6 @@ class Snapshot:
         for key in keys:
             out |= mapping.get(key, 0)
         return out
-
-    def bitmap_of_rows(self, rows):
-        """bitmap_of for SQL rows whose first column is an entry id (the hot path of a search:
-        one loop without bounds checks, and the checked one only if an id is out of range,
-        e.g. an entry added since this snapshot was built)."""
-        data = bytearray((self.size >> 3) + 1)
-        offset = self.offset
-        try:
-            for row in rows:
-                p = row[0] - offset
-                data[p >> 3] |= 1 << (p & 7)
-            if rows and min(rows)[0] < offset:
-                raise IndexError
-        except IndexError:
-            return self.bitmap_of(row[0] for row in rows)
-        return int.from_bytes(data, "little")
 
     def members(self, bitmap):
         """The entry ids in `bitmap`, ascending (a scan of its bytes: cheap even when dense)."""

@@ -134,3 +134,87 @@ def test_after_a_rebuild_the_log_is_not_read_only_the_index(indexed, make_org):
     assert not [q for q in captured.captured_queries if "search_indexchange WHERE" in q["sql"]]
     assert search("heron").total == 1
     assert search("zebrafinch").total == 1
+
+
+# -- the directory listing's per-snapshot data (directory/facets.py, directory/ranking.py) --------
+
+
+def listing(client, **params):
+    from urllib.parse import urlencode
+
+    response = client.get(f"/directory/?{urlencode(params)}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    import re
+
+    return (
+        re.findall(r'data-testid="result" data-slug="([^"]+)"', html),
+        dict(re.findall(r'data-facet="type" data-value="([^"]+)" data-count="(\d+)"', html)),
+    )
+
+
+def directory_same_as_fresh(snap):
+    """The listing's data patched along with the snapshot equals the data derived afresh."""
+    from directory.facets import _Directory
+    from directory.ranking import _PublishedNames
+
+    store = snap.cache["derived"]
+    patched, fresh = store["directory"][0], _Directory(snap)
+    assert patched.owner == fresh.owner
+    assert {k: v for k, v in patched.services_of.items() if v} == fresh.services_of
+    assert patched.owned == fresh.owned and patched.owning == fresh.owning
+    for name, found in fresh.values_of.items():
+        assert {pk: sorted(v) for pk, v in patched.values_of[name].items()} == {
+            pk: sorted(v) for pk, v in found.items()
+        }
+    locale = Locale.get_default()
+    names = store[f"directory-names-{locale.pk}"][0]
+    names.ranks(snap, "anything", [])  # reads the organizations changed since
+    assert names.names == _PublishedNames(snap, locale).names
+
+
+def publish_service(org, name, code):
+    from directory.models import Service, ServiceTerm, TaxonomyTerm
+
+    service = Service(organization=org, name=name, locale=org.locale, live=True)
+    service.save()
+    ServiceTerm.objects.create(service=service, term=TaxonomyTerm.objects.get(code=code))
+    # What the publish signal refreshes: the service and its organization (which lists its types).
+    api.refresh([f"service:{service.translation_key}", f"organization:{org.translation_key}"])
+    return service
+
+
+def test_the_listing_follows_publishes_from_its_patched_data(indexed, client):
+    """Service owners, each service's facet values and the organizations' folded names are kept
+    with the snapshot and patched by each publish: the next listing shows the change with right
+    counts, and the patched data equals data derived afresh."""
+    assert listing(client, q="clinic")[0]  # the listing's data now exists for this snapshot
+    before = listing(client, type="LEGAL")[1].get("LEGAL", "0")
+    org = publish("Kampot Zebrafinch Outreach", "KH:07")
+    service = publish_service(org, "Zebrafinch legal desk", "LEGAL.ADVICE")
+    slugs, counts = listing(client, type="LEGAL")
+    assert org.slug in slugs and int(counts["LEGAL"]) == int(before) + 1
+    assert listing(client, q="zebrafinch")[0] == [org.slug]
+    directory_same_as_fresh(current())
+
+    # A new name is what was typed: it ranks first at once (no stale names kept).
+    other = publish("Zebrafinch Kampot Outreach Trust", "KH:07")
+    assert listing(client, q="zebrafinch kampot outreach")[0][0] == other.slug
+    org.name = "Zebrafinch Kampot Outreach"
+    org.save_revision().publish()
+    api.refresh([f"organization:{org.translation_key}"])
+    assert listing(client, q="zebrafinch kampot outreach")[0][0] == org.slug
+    directory_same_as_fresh(current())
+
+    # The service moves to the other organization, then the first is unpublished.
+    service.organization = other
+    service.save()
+    keys = [f"service:{service.translation_key}", f"organization:{other.translation_key}"]
+    api.refresh([*keys, f"organization:{org.translation_key}"])
+    Organization.objects.filter(pk=org.pk).update(live=False)
+    api.refresh([f"organization:{org.translation_key}"])
+    slugs, counts = listing(client, type="LEGAL")
+    assert other.slug in slugs and org.slug not in slugs
+    assert int(counts["LEGAL"]) == int(before) + 1
+    assert current() is indexed  # every change was applied in place
+    directory_same_as_fresh(current())
