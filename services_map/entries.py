@@ -305,14 +305,17 @@ def gc_paused():
             gc.enable()
 
 
-def build_entries(services, viewer, today=None, phones=True, ordered=True):
+def build_entries(services, viewer, today=None, phones=True, ordered=True, *, formatter=None, merge=True):
     """MapEntry for each service in the `services` queryset, sorted like the directory
-    (organization, then service name), or by id when `ordered` is false."""
+    (organization, then service name), or by id when `ordered` is false. For the stored map
+    features (`services_map.features`): `formatter` makes the phone views (channel labels),
+    and with `merge` false places drawn alike are kept apart (the words that tell them apart
+    are filled in later, per language)."""
     with gc_paused():
-        return _build_entries(services, viewer, today, phones, ordered)
+        return _build_entries(services, viewer, today, phones, ordered, formatter, merge)
 
 
-def _build_entries(services, viewer, today, phones, ordered):
+def _build_entries(services, viewer, today, phones, ordered, formatter=None, merge=True):
     # By id even when the caller needs no order: a database's physical row order follows the
     # table's history (PostgreSQL moves an updated row), hidden rows' edits included, and the
     # map's features must not shift with what a viewer cannot see.
@@ -377,7 +380,7 @@ def _build_entries(services, viewer, today, phones, ordered):
     service_phones = org_phones = {}
     if phones:
         service_org = {r[0]: r[3] for r in rows}
-        formatter = _PhoneFormatter()
+        formatter = formatter or _PhoneFormatter()
         service_phones = _phones(
             ServicePhone, "service_id", service_ids, viewer, lambda sid: orgs[service_org[sid]][2], formatter
         )
@@ -423,6 +426,8 @@ def _build_entries(services, viewer, today, phones, ordered):
             if isinstance(result, Place):
                 # Two places projected to the same area centre are one marker and one line.
                 key = (result.latitude, result.longitude, result.where, result.name, result.hidden_note)
+                if not merge:
+                    key = result
                 if key not in shown:
                     shown.add(key)
                     entry.places.append(result)

@@ -45,3 +45,43 @@ class CoveragePending(models.Model):
 
     def __str__(self):
         return f"coverage of organization {self.organization_id or 'all'} pending"
+
+
+class MapFeatures(models.Model):
+    """One service's GeoJSON features as one tier sees them (`services_map.features`): the
+    drawn points, approximate flags, names and phones of that tier, with the words that depend
+    on the language (area labels, location types, notes, channels, the link's prefix) and on
+    the day (freshness, days since verified) left as markers filled in when read. A tier's
+    row holds nothing that tier may not see; members of an organization never read these."""
+
+    tier = models.CharField(max_length=16)
+    service = models.ForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
+    organization_id = models.IntegerField(db_index=True)
+    # The features, separated by "\\x02", with "\\x01KEY\\x01" markers ("" when off the map).
+    features = models.TextField(blank=True)
+    approximate_only = models.BooleanField(default=False)  # every place is approximate
+    # Two features share a point: whether they are one marker depends on the words (per language).
+    recheck = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tier", "service"], name="map_features_tier_service")]
+
+    def __str__(self):
+        return f"map features of service {self.service_id} ({self.tier})"
+
+
+class MapPoint(models.Model):
+    """The point of feature `position` of a MapFeatures row: a boxed map is an indexed range."""
+
+    tier = models.CharField(max_length=16)
+    service = models.ForeignKey("directory.Service", on_delete=models.CASCADE, related_name="+")
+    organization_id = models.IntegerField(db_index=True)
+    position = models.PositiveSmallIntegerField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tier", "latitude", "longitude"], name="map_point_box")]
+
+    def __str__(self):
+        return f"point {self.position} of service {self.service_id} ({self.tier})"

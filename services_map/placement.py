@@ -33,6 +33,14 @@ from directory.visibility import project_location
 COORDINATE_DECIMALS = 5  # about 1 m: as precise as any address point needs to be
 # A public point that marks the town or province seat, not the address (Location.point_is_approximate).
 APPROXIMATE_POINT_NOTE = _("Approximate point: the town centre of %(area)s, not the address.")
+# Why a point is approximate, by key: "point" is filled with the area's label, the others with
+# the name of the area whose centre is drawn.
+NOTES = {
+    "point": APPROXIMATE_POINT_NOTE,
+    "missing": _("Exact point not recorded: shown at the centre of %(area)s."),
+    "partners": _("Address shared with partners only: shown at the centre of %(area)s."),
+    "hidden": _("Address not published: shown at the centre of %(area)s."),
+}
 
 
 class Problem:
@@ -127,6 +135,13 @@ class Place:
     location_type: str
     hidden_note: str = ""  # why the point is approximate
     tier: str = Visibility.PUBLIC  # the tier of what this place reveals (an area centre is public)
+    # What the words above are made of, for the stored map features (`services_map.features`),
+    # which fill them in per language when read: the area `where` names (its label, and the
+    # note's %(area)s), which note (a NOTES key, "" for none) and whether `name` is the
+    # location's own name (else its type's label).
+    where_area_id: int | None = None
+    note: str = ""
+    named: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +172,16 @@ def place_location(row, tier, areas):
                 location_type=row.location_type,
                 hidden_note=str(APPROXIMATE_POINT_NOTE) % {"area": where} if approximate else "",
                 tier=visibility,
+                where_area_id=area.pk if area else None,
+                note="point" if approximate else "",
             )
         if visibility == Visibility.PUBLIC:
             return Unplaced(row.pk, problem)
-        note = _("Exact point not recorded: shown at the centre of %(area)s.")
+        note = "missing"
     elif visibility == Visibility.PARTNERS:
-        note = _("Address shared with partners only: shown at the centre of %(area)s.")
+        note = "partners"
     else:
-        note = _("Address not published: shown at the centre of %(area)s.")
+        note = "hidden"
     centre = area_centre(shown.area, areas)
     if centre is None:
         return Unplaced(row.pk, Problem.NO_CENTRE)
@@ -177,8 +194,11 @@ def place_location(row, tier, areas):
         where=area_label(centre, areas),
         name=shown.name if shown.exact else row.type_label,
         location_type=row.location_type,
-        hidden_note=str(note) % {"area": centre.name},
+        hidden_note=str(NOTES[note]) % {"area": centre.name},
         tier=visibility if shown.exact else Visibility.PUBLIC,
+        where_area_id=centre.pk,
+        note=note,
+        named=shown.exact,
     )
 
 

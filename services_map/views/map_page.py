@@ -26,7 +26,7 @@ from directory.filters import DirectorySearch
 from directory.models import Area, AreaKind, Service
 
 from .. import cache as map_cache
-from .. import geojson
+from .. import features, geojson
 from ..coverage import top_families
 from ..entries import Viewer, build_entries, gc_paused
 
@@ -135,10 +135,13 @@ def services_geojson(request):
     key = map_cache.viewer_key("geojson", viewer, (search.url_params(), bbox))
     compressed = map_cache.get(key)
     if compressed is None:
-        services = geojson.near_bbox(search.services(), bbox)
-        entries = build_entries(services, viewer, ordered=False)  # pauses the collector itself
-        with gc_paused():
-            body = geojson.render(entries, bbox=bbox)
+        if features.serves(viewer):  # the tier's stored features, words filled in (same body)
+            body = features.render(search.services(), viewer, bbox)
+        else:  # a member sees their organization's restricted details: built for them
+            services = geojson.near_bbox(search.services(), bbox)
+            entries = build_entries(services, viewer, ordered=False)  # pauses the collector itself
+            with gc_paused():
+                body = geojson.render(entries, bbox=bbox)
         compressed = gzip.compress(body, compresslevel=5, mtime=0)
         map_cache.set(key, compressed)
     record_map(request, viewer, search.url_params(), bbox)
