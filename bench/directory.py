@@ -2,12 +2,15 @@
 (prints numbers; never asserts).
 
     .venv/bin/python bench/directory.py [--orgs 5000] [--services-per-org 4] [--requests 200]
-        [--database-url postgres://postgres@127.0.0.1:5432/helper_facets]
+        [--database-url postgres://postgres@127.0.0.1:5432/helper_facets [--reuse] | --keep /tmp/dir.sqlite3]
 
 Builds a throwaway database (SQLite in a temporary directory by default; with --database-url a
 PostgreSQL database that is DROPPED and created afresh) with synthetic organizations and
 services (English and Khmer names, realistic facet spread), indexes them through the real
-pipeline, then, in one run and through Django's test client in-process:
+pipeline (`--keep FILE`: a SQLite database kept at FILE and reused when it exists; `--reuse`:
+the PostgreSQL database is kept when it holds a bench already; so two versions of the code can
+be timed on the same data), then, in one run and through Django's test
+client in-process (the load average is printed beside each figure: the machine may be shared):
 
 - `/directory/` with mixed filters (p50/p95 ms, SQL queries per page, median KB);
 - `/search/` with the same filters (organizations only), so the two pages compare directly;
@@ -47,6 +50,20 @@ def fresh_postgres(url):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def holds_bench(url):
+    """Whether the database at `url` exists and holds a built bench (its organizations indexed)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM search_indexentry WHERE kind = 'organization'"
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    return bool(row and row[0])
 
 
 def build(args, rng):
@@ -174,11 +191,19 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--publishes", type=int, default=10)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", default="", help="SQLite file to build once and reuse")
+    parser.add_argument("--reuse", action="store_true", help="keep a PostgreSQL bench database")
     args = parser.parse_args()
 
+    reuse = False
     if args.database_url.startswith("postgres"):
-        fresh_postgres(args.database_url)
+        reuse = args.reuse and holds_bench(args.database_url)
+        if not reuse:
+            fresh_postgres(args.database_url)
         os.environ["DATABASE_URL"] = args.database_url
+    elif args.keep:
+        reuse = Path(args.keep).exists()
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.keep).resolve()}"
     else:
         workdir = Path(tempfile.mkdtemp(prefix="bench-directory-"))
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -200,19 +225,26 @@ def main():
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", "--no-communes", verbosity=0)
-
     rng = random.Random(42)
-    t0 = time.perf_counter()
-    province_slugs, top_codes = build(args, rng)
-    print(
-        f"{connection.vendor}: built {args.orgs} organizations, {args.orgs * args.services_per_org} services "
-        f"in {time.perf_counter() - t0:.1f} s"
-    )
-    t0 = time.perf_counter()
-    counts = api.rebuild(database_engine())
-    print(f"indexed {sum(counts.values())} documents ({counts}) in {time.perf_counter() - t0:.1f} s")
+    if reuse:
+        from directory.models import Area, TaxonomyTerm
+
+        province_slugs = [a.slug for a in Area.objects.filter(kind="province", country__key="KH")]
+        top_codes = sorted({t.code.split(".")[0] for t in TaxonomyTerm.objects.exclude(parent=None)})
+        args.orgs = Organization.objects.filter(slug__startswith="bench-org-").count()
+        print(f"{connection.vendor}: reusing {args.keep or args.database_url} ({args.orgs} organizations)")
+    else:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference_data", "--no-communes", verbosity=0)
+        t0 = time.perf_counter()
+        province_slugs, top_codes = build(args, rng)
+        print(
+            f"{connection.vendor}: built {args.orgs} organizations, "
+            f"{args.orgs * args.services_per_org} services in {time.perf_counter() - t0:.1f} s"
+        )
+        t0 = time.perf_counter()
+        counts = api.rebuild(database_engine())
+        print(f"indexed {sum(counts.values())} documents ({counts}) in {time.perf_counter() - t0:.1f} s")
 
     client = Client()
     mixes = [
@@ -250,26 +282,28 @@ def main():
         client.get(directory_url(query))
         client.get(search_url(query))
 
+    # The three are timed query by query, one after the other, so a change in the machine's load
+    # falls on all three alike.
     rows, sql_counts = [], []
-    directory_times, sizes = [], []
+    directory_times, sizes, search_samples, floor = [], [], [], []
+    locale_id = Locale.get_default().pk
+    load_before = os.getloadavg()[0]
     for query in queries:
         with CaptureQueriesContext(connection) as captured:
             elapsed, size = timed(directory_url(query))
         directory_times.append(elapsed)
         sizes.append(size)
         sql_counts.append(len(captured.captured_queries))
-    rows.append(("/directory/ (mixed filters)", directory_times, sizes))
-    search_samples = [timed(search_url(q)) for q in queries]
-    rows.append(("/search/ (same filters)", [s[0] for s in search_samples], [s[1] for s in search_samples]))
-    locale_id = Locale.get_default().pk
-    floor = []
-    with connection.cursor() as cursor:
-        for query in queries:
-            sql, params = floor_sql(parse_qsl(query), locale_id)
+        search_samples.append(timed(search_url(query)))
+        sql, params = floor_sql(parse_qsl(query), locale_id)
+        with connection.cursor() as cursor:
             start = time.perf_counter()
             cursor.execute(sql, params)
             cursor.fetchall()
             floor.append((time.perf_counter() - start) * 1000)
+    load_after = os.getloadavg()[0]
+    rows.append(("/directory/ (mixed filters)", directory_times, sizes))
+    rows.append(("/search/ (same filters)", [s[0] for s in search_samples], [s[1] for s in search_samples]))
     rows.append(("raw SQL floor (20 names)", floor, [0]))
     for kind, make_url in (
         ("organization page", lambda: f"/directory/bench-org-{rng.randrange(args.orgs)}/"),
@@ -278,6 +312,7 @@ def main():
         samples = [timed(make_url()) for _ in range(max(20, args.requests // 4))]
         rows.append((kind, [s[0] for s in samples], [s[1] for s in samples]))
 
+    print(f"load average (1 min) while timing the listing: {load_before:.2f} -> {load_after:.2f}")
     print(f"{'request':30} {'p50 ms':>8} {'p95 ms':>8} {'median KB':>10}")
     for kind, times, page_sizes in rows:
         print(
@@ -294,23 +329,24 @@ def main():
     # The first request after one publish (index refreshed for one organization, as the
     # publish signal's task does) against the same request in the steady state.
     keys = list(Organization.objects.filter(live=True).values_list("translation_key", flat=True)[:200])
-    firsts, steadies, search_firsts, search_steadies = [], [], [], []
-    probe = f"province={province_slugs[0]}&type={top_codes[0]}"
+    filters = f"province={province_slugs[0]}&type={top_codes[0]}"
+    probes = [
+        ("/directory/", directory_url(filters)),
+        ("/directory/ with words", directory_url(f"q=legal&{filters}")),
+        ("/search/", search_url(filters)),
+        ("/search/ with words", search_url(f"q=legal&{filters}")),
+    ]
+    results = {name: ([], []) for name, _url in probes}
     for _ in range(args.publishes):
-        api.refresh([f"organization:{rng.choice(keys)}"])
-        firsts.append(timed(directory_url(probe))[0])
-        steadies.append(statistics.median(timed(directory_url(probe))[0] for _ in range(5)))
-        api.refresh([f"organization:{rng.choice(keys)}"])
-        search_firsts.append(timed(search_url(probe))[0])
-        search_steadies.append(statistics.median(timed(search_url(probe))[0] for _ in range(5)))
-    print(f"{'after one publish':30} {'first ms':>8} {'steady':>8} {'ratio':>6}")
-    for kind, first, steady in (
-        ("/directory/", firsts, steadies),
-        ("/search/", search_firsts, search_steadies),
-    ):
+        for name, url in probes:
+            api.refresh([f"organization:{rng.choice(keys)}"])
+            results[name][0].append(timed(url)[0])
+            results[name][1].append(statistics.median(timed(url)[0] for _ in range(5)))
+    load = os.getloadavg()[0]
+    print(f"{'after one publish':30} {'first ms':>8} {'steady':>8} {'ratio':>6}  (load {load:.2f})")
+    for name, (first, steady) in results.items():
         f, s = statistics.median(first), statistics.median(steady)
-        print(f"{kind:30} {f:8.1f} {s:8.1f} {f / s:6.1f}x")
-
+        print(f"{name:30} {f:8.1f} {s:8.1f} {f / s:6.1f}x")
 
 if __name__ == "__main__":
     main()

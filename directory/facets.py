@@ -19,7 +19,8 @@ Only documents of the viewer's tiers count; the directory's documents hold publi
 """
 
 import heapq
-import re
+from collections import Counter
+from operator import itemgetter
 
 from search import registry
 from search.contract import Query
@@ -30,22 +31,6 @@ from search.engines.database import DatabaseEngine
 ORG, SERVICE = "organization", "service"
 ORG_FACETS = ("country", "province")
 SERVICE_FACETS = ("type", "group", "language")
-
-
-_NONZERO = re.compile(rb"[^\x00]+")
-_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
-
-
-def _members(snap, bitmap):
-    """`snap.members(bitmap)`, visiting only the runs of non-zero bytes: a facet value's few
-    services among 25,000 entries cost their own number of steps, not the index's size."""
-    out, offset, bits = [], snap.offset, _BITS
-    for run in _NONZERO.finditer(snap.as_bytes(bitmap)):
-        base = (run.start() << 3) + offset
-        for byte in run.group():
-            out.extend([base + bit for bit in bits[byte]])
-            base += 8
-    return out
 
 
 class _Directory:
@@ -73,7 +58,7 @@ class _Directory:
         for (name, value), bitmap in snap.values.items():
             found = self.values_of.get(name)
             if found is not None and bitmap & services:
-                for pk in _members(snap, bitmap & services):
+                for pk in snap.members(bitmap & services):
                     found.setdefault(pk, []).append(value)
 
     def _link(self, snap, pk, key):
@@ -143,16 +128,16 @@ class _Directory:
         return True
 
     def owners(self, snap, services):
-        """Organizations (entry bitmap) of the services in `services`: per service when they are
-        fewer than half of all, else every owning organization but those with none of them."""
+        """Organizations (entry bitmap) of the services in `services`: per service, unless they
+        are nearly all (then every owning organization but those with none of them)."""
         services &= self.owned
         owner = self.owner
-        if services.bit_count() * 2 <= self.owned.bit_count():
-            return snap.bitmap_of([owner[pk] for pk in _members(snap, services)])
+        if services.bit_count() * 5 <= self.owned.bit_count() * 4:
+            return snap.bitmap_of([owner[pk] for pk in snap.members(services)])
         inside, contains, services_of = snap.as_bytes(services), snap.contains, self.services_of
         left_out = [
             org
-            for org in {owner[pk] for pk in _members(snap, self.owned & ~services)}
+            for org in {owner[pk] for pk in snap.members(self.owned & ~services)}
             if not any(contains(inside, pk) for pk in services_of[org])
         ]
         return self.owning & ~snap.bitmap_of(left_out)
@@ -163,24 +148,17 @@ class _Directory:
         orgs &= self.owning
         services_of = self.services_of
         if orgs.bit_count() * 2 <= self.owning.bit_count():
-            return snap.bitmap_of([pk for org in _members(snap, orgs) for pk in services_of[org]])
+            return snap.bitmap_of([pk for org in snap.members(orgs) for pk in services_of[org]])
         rest = self.owning & ~orgs
-        return self.owned & ~snap.bitmap_of([pk for org in _members(snap, rest) for pk in services_of[org]])
+        return self.owned & ~snap.bitmap_of([pk for org in snap.members(rest) for pk in services_of[org]])
 
     def owner_counts(self, snap, services, name):
-        """{value of facet `name`: distinct organizations of the services in `services` with it}."""
-        owner, values_of, seen = self.owner, self.values_of[name], {}
-        for pk in _members(snap, services):
-            org = owner.get(pk)
-            if org is None:
-                continue
-            for value in values_of.get(pk, ()):
-                found = seen.get(value)
-                if found is None:
-                    seen[value] = {org}
-                else:
-                    found.add(org)
-        return {value: len(orgs) for value, orgs in seen.items()}
+        """{value of facet `name`: distinct organizations of the services in `services` with it}:
+        the distinct (organization, value) pairs, counted per value."""
+        owner, values_of = self.owner, self.values_of[name]
+        members = snap.members(services & self.owned)
+        pairs = {(owner[pk], value) for pk in members for value in values_of.get(pk, ())}
+        return dict(Counter(map(itemgetter(1), pairs)))
 
 
 def _directory_of(snap):
@@ -270,19 +248,14 @@ class _SortedOnDemand:
         return iter(self._first(len(self)))
 
 
-class _RelevanceOrder(_SortedOnDemand):
-    """The listing's relevance order (`Selection.by_relevance`), produced only as far as it is
-    read: the organizations whose name is what was typed or starts with it; then those whose
-    best hit scores above the default, by that hit; then those whose best hit scores the default
-    (most of them), met in their hits' title order; then the rest, by their best hit (or none).
-    The same order as sorting every selected organization by (name rank, best hit, title)."""
+class _Produced(_SortedOnDemand):
+    """A sequence of `total` items produced in order by a generator, only as far as it is read
+    (the same reading rules as `_SortedOnDemand`)."""
 
-    def __init__(self, snap, directory, selected, name_ranks, best, default, plain):
-        self.snap, self.directory, self.selected = snap, directory, selected
-        self.name_ranks, self.best, self.default, self.plain = name_ranks, best, default, plain
-        self.total = selected.bit_count()
+    def __init__(self, total, produce):
+        self.total = total
         self.head, self.complete = [], False
-        self._stream = self._produce()
+        self._stream = produce
 
     def __len__(self):
         return self.total
@@ -297,6 +270,33 @@ class _RelevanceOrder(_SortedOnDemand):
             else:
                 self.complete = True
         return head
+
+
+def _in_title_order(snap, selected, sorted_below=2000):
+    """The entries of `selected` in title order: a sort when they are few, else a walk of the
+    snapshot's title order that stops when the page is read (a few hundred steps for 25 of
+    thousands)."""
+    rank = snap.title_rank
+    if selected.bit_count() <= sorted_below:
+        yield from sorted(snap.members(selected), key=lambda pk: rank.get(pk, 0))
+        return
+    inside, contains = snap.as_bytes(selected), snap.contains
+    for pk in snap.by_title:
+        if contains(inside, pk):
+            yield pk
+
+
+class _RelevanceOrder(_Produced):
+    """The listing's relevance order (`Selection.by_relevance`), produced only as far as it is
+    read: the organizations whose name is what was typed or starts with it; then those whose
+    best hit scores above the default, by that hit; then those whose best hit scores the default
+    (most of them), met in their hits' title order; then the rest, by their best hit (or none).
+    The same order as sorting every selected organization by (name rank, best hit, title)."""
+
+    def __init__(self, snap, directory, selected, name_ranks, best, default, plain):
+        self.snap, self.directory, self.selected = snap, directory, selected
+        self.name_ranks, self.best, self.default, self.plain = name_ranks, best, default, plain
+        super().__init__(selected.bit_count(), self._produce())
 
     def _produce(self):
         snap, rank, best, default = self.snap, self.snap.title_rank, self.best, self.default
@@ -319,11 +319,7 @@ class _RelevanceOrder(_SortedOnDemand):
         yield from named
         yield from above
         # Plain hits in title order: each organization is met first at its best plain hit.
-        if self.plain.bit_count() <= 4000:
-            hits = sorted(snap.members(self.plain), key=lambda pk: rank.get(pk, 0))
-        else:
-            hits = (pk for pk in snap.by_title if contains(plain, pk))
-        for pk in hits:
+        for pk in _in_title_order(snap, self.plain, sorted_below=4000):
             org = owner.get(pk, pk)
             if org not in done and contains(chosen, org):
                 done.add(org)
@@ -474,8 +470,7 @@ class Selection:
 
     # -- order ------------------------------------------------------------------------------
     def by_title(self, selected):
-        rank = self.snap.title_rank
-        return sorted(self.snap.members(selected), key=lambda pk: rank.get(pk, 0))
+        return _Produced(selected.bit_count(), _in_title_order(self.snap, selected))
 
     def by_relevance(self, selected, name_ranks):
         """Organizations by: a name that is what was typed (0) or starts with it (1), else 2;
