@@ -1,0 +1,73 @@
+"""The province page's freshness labels, made in Python (coverage_tags.FreshnessLabels), say
+what the `date` filter and the template pieces said, in every interface language."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.template.defaultfilters import date as date_filter
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+
+from services_map.templatetags.coverage_tags import FRESHNESS_BADGES, FreshnessLabels, freshness_label
+
+
+def reference(item):
+    """The label as components/map_freshness.html pieced it together before."""
+    if item.last_verified:
+        if item.days == 0:
+            said = gettext("Last verified today")
+        else:
+            said = ngettext(
+                "Last verified %(days)s day ago", "Last verified %(days)s days ago", item.days
+            ) % {"days": item.days}
+        text = format_html(
+            '{} (<time datetime="{}">{}</time>)',
+            said,
+            date_filter(item.last_verified, "Y-m-d"),
+            date_filter(item.last_verified, "j M Y"),
+        )
+    else:
+        text = format_html("{}", gettext("Not yet verified"))
+    badge = FRESHNESS_BADGES.get(str(item.freshness))
+    if badge:
+        text += format_html(" " + badge[0], gettext(badge[1]))
+    return format_html(
+        '<span class="freshness freshness-{0}" data-testid="freshness" data-freshness="{0}">{1}</span>',
+        item.freshness,
+        text,
+    )
+
+
+TODAY = datetime.date(2026, 12, 1)
+ITEMS = (
+    [
+        SimpleNamespace(last_verified=TODAY - datetime.timedelta(days), days=days, freshness=state)
+        for days, state in (
+            (0, "fresh"),
+            (1, "fresh"),
+            (2, "fresh"),
+            (170, "due"),
+            (400, "overdue"),
+            (35, "orphaned"),
+        )
+    ]
+    + [
+        SimpleNamespace(last_verified=datetime.date(2026, month, 9), days=20 + month, freshness="fresh")
+        for month in range(1, 13)
+    ]
+    + [
+        SimpleNamespace(last_verified=None, days=None, freshness=state)
+        for state in ("unverified", "overdue", "due")
+    ]
+)
+
+
+@pytest.mark.parametrize("language", ["en", "km", "th", "vi", "lo"])
+def test_labels_read_as_the_template_pieces_did(language):
+    with translation.override(language):
+        labels = FreshnessLabels()
+        for item in ITEMS:
+            assert labels(item) == reference(item), item
+            assert freshness_label(item) == reference(item)
