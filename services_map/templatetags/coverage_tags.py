@@ -3,50 +3,54 @@ province page up to 500 entries, and an included template with plural phrases fo
 of those pages' rendering time. The markup is the templates' it replaces, to the byte."""
 
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
 
 def _count(singular, plural, n):
-    return ngettext(singular, plural, n) % {"counter": n}
+    return _said(get_language(), singular, plural, n)
+
+
+@lru_cache(maxsize=4096)
+def _said(language, singular, plural, n):
+    """A count in words, escaped (the same few hundred phrases on every matrix: looked up once
+    per language, count and phrase by this process; `language` is the active one)."""
+    return conditional_escape(ngettext(singular, plural, n) % {"counter": n})
+
+
+CELL_BASED = '<span class="based">{}</span>'
 
 
 @register.simple_tag
 def coverage_cell(cell):
+    """One matrix cell; pieces escaped as they are made, joined by one format_html."""
     state = cell.state
     if state == "ok":
-        inner = format_html(
-            '<span class="based">{}</span>',
-            _count("%(counter)s based here", "%(counter)s based here", cell.based_verified),
+        inner = SafeString(
+            CELL_BASED.format(_count("%(counter)s based here", "%(counter)s based here", cell.based_verified))
         )
         if cell.reaching_verified:
-            inner += format_html(
-                ' <span class="reaching">+{}</span>',
-                _count("%(counter)s reaches", "%(counter)s reach", cell.reaching_verified),
-            )
+            reaches = _count("%(counter)s reaches", "%(counter)s reach", cell.reaching_verified)
+            inner += SafeString(f' <span class="reaching">+{reaches}</span>')
     elif state == "reached":
-        inner = format_html(
-            '<span aria-hidden="true">↗ </span>{}',
-            _count("%(counter)s reaches here", "%(counter)s reach here", cell.reaching_verified),
-        )
+        said = _count("%(counter)s reaches here", "%(counter)s reach here", cell.reaching_verified)
+        inner = SafeString(f'<span aria-hidden="true">↗ </span>{said}')
     elif state == "stale":
-        inner = format_html(
-            '<span aria-hidden="true">⚠ </span>{}',
-            _count("%(counter)s not verified", "%(counter)s not verified", cell.stale),
-        )
+        said = _count("%(counter)s not verified", "%(counter)s not verified", cell.stale)
+        inner = SafeString(f'<span aria-hidden="true">⚠ </span>{said}')
     else:
-        inner = format_html('<span aria-hidden="true">✕ </span>{}', gettext("none"))
+        inner = SafeString(f'<span aria-hidden="true">✕ </span>{conditional_escape(gettext("none"))}')
     if cell.stale and cell.verified:
-        inner += format_html(
-            ' <span class="also-stale">+{}</span>',
-            _count("%(counter)s not verified", "%(counter)s not verified", cell.stale),
-        )
+        stale = _count("%(counter)s not verified", "%(counter)s not verified", cell.stale)
+        inner += SafeString(f' <span class="also-stale">+{stale}</span>')
     return format_html(
         '<td class="cell {0}" data-state="{0}" data-verified="{1}" data-stale="{2}" data-based="{3}" '
         'data-reaching="{4}">{5}</td>',
@@ -55,7 +59,7 @@ def coverage_cell(cell):
         cell.stale,
         cell.based_verified,
         cell.reaching_verified,
-        inner,  # already safe: built above with format_html (a SafeString stays safe when added to)
+        inner,  # safe: literal markup and escaped words only
     )
 
 

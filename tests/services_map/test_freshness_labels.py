@@ -1,7 +1,9 @@
 """The province page's freshness labels, made in Python (coverage_tags.FreshnessLabels), say
-what the `date` filter and the template pieces said, in every interface language."""
+what the `date` filter and the template pieces said, and the matrix cells (coverage_cell, words
+looked up once per count) are the markup they were, in every interface language."""
 
 import datetime
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +12,13 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
-from services_map.templatetags.coverage_tags import FRESHNESS_BADGES, FreshnessLabels, freshness_label
+from services_map.coverage import Cell
+from services_map.templatetags.coverage_tags import (
+    FRESHNESS_BADGES,
+    FreshnessLabels,
+    coverage_cell,
+    freshness_label,
+)
 
 
 def reference(item):
@@ -71,3 +79,55 @@ def test_labels_read_as_the_template_pieces_did(language):
         for item in ITEMS:
             assert labels(item) == reference(item), item
             assert freshness_label(item) == reference(item)
+
+
+def _ref_count(singular, plural, n):
+    return ngettext(singular, plural, n) % {"counter": n}
+
+
+def reference_cell(cell):
+    state = cell.state
+    if state == "ok":
+        inner = format_html(
+            '<span class="based">{}</span>',
+            _ref_count("%(counter)s based here", "%(counter)s based here", cell.based_verified),
+        )
+        if cell.reaching_verified:
+            inner += format_html(
+                ' <span class="reaching">+{}</span>',
+                _ref_count("%(counter)s reaches", "%(counter)s reach", cell.reaching_verified),
+            )
+    elif state == "reached":
+        inner = format_html(
+            '<span aria-hidden="true">↗ </span>{}',
+            _ref_count("%(counter)s reaches here", "%(counter)s reach here", cell.reaching_verified),
+        )
+    elif state == "stale":
+        inner = format_html(
+            '<span aria-hidden="true">⚠ </span>{}',
+            _ref_count("%(counter)s not verified", "%(counter)s not verified", cell.stale),
+        )
+    else:
+        inner = format_html('<span aria-hidden="true">✕ </span>{}', gettext("none"))
+    if cell.stale and cell.verified:
+        inner += format_html(
+            ' <span class="also-stale">+{}</span>',
+            _ref_count("%(counter)s not verified", "%(counter)s not verified", cell.stale),
+        )
+    return format_html(
+        '<td class="cell {0}" data-state="{0}" data-verified="{1}" data-stale="{2}" data-based="{3}" '
+        'data-reaching="{4}">{5}</td>',
+        state,
+        cell.verified,
+        cell.stale,
+        cell.based_verified,
+        cell.reaching_verified,
+        inner,  # already safe: built above with format_html (a SafeString stays safe when added to)
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "km", "th", "vi", "lo"])
+def test_matrix_cells_are_the_markup_they_were(language):
+    with translation.override(language):
+        for counts in itertools.product(range(3), repeat=4):
+            assert coverage_cell(Cell(*counts)) == reference_cell(Cell(*counts)), counts
