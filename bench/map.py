@@ -1,8 +1,14 @@
 """Services-map response times and sizes at 20,000 services (prints numbers; never asserts).
 
     .venv/bin/python bench/map.py [--services 20000] [--services-per-org 5] [--requests 30]
+        [--database-url URL ...] [--only WORD ...] [--no-cache-on]
 
-Builds a throwaway SQLite database with synthetic organizations, locations (points spread
+    # SQLite and PostgreSQL side by side (each database is filled once and kept):
+    .venv/bin/python bench/map.py --database-url sqlite:////tmp/map.sqlite3 \
+        --database-url postgres://postgres@127.0.0.1:5432/helper_map
+
+Builds a database (a throwaway SQLite file unless --database-url names one; a named database
+that already holds the synthetic data is reused) with synthetic organizations, locations (points spread
 around every Cambodian province centre, one in ten a partners-only shelter, some abroad),
 services with types, areas, phones and stewards, then times through Django's test client,
 in-process and anonymous:
@@ -13,14 +19,20 @@ in-process and anonymous:
 * the coverage matrix, a province page, its referral pack and the CSV;
 
 once with the map cache off (every request builds its answer: the cold case) and once with it
-on (repeat requests within MAP_CACHE_SECONDS, until the data changes).
+on (repeat requests within MAP_CACHE_SECONDS, until the data changes). Beside the cold figures,
+a "SQL floor": the plain SQL a page cannot do without, timed alone through the same connection
+(reading the tier's stored GeoJSON features, the matrix's GROUP BY, a province's rows with the
+services' freshness fields), so what is left is Python, templates and compression. With several
+--database-url, each runs in its own process and the figures are printed side by side.
 """
 
 import argparse
 import gzip
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -175,20 +187,57 @@ def timed(client, url, n):
         else:
             raw_sizes.append(len(body))
             gz_sizes.append(len(gzip.compress(body)))
-    times.sort()
-    p95 = times[max(int(len(times) * 0.95) - 1, 0)]
-    return statistics.median(times), p95, statistics.median(raw_sizes), statistics.median(gz_sizes)
+    return summary(times) + (statistics.median(raw_sizes), statistics.median(gz_sizes))
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--services", type=int, default=20_000)
-    parser.add_argument("--services-per-org", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=30)
-    args = parser.parse_args()
+def summary(times):
+    times = sorted(times)
+    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-map-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+
+def floors(province_slug, n):
+    """{label: (p50, p95)} of the plain SQL each page needs at least (fetched, not converted)."""
+    from django.db import DatabaseError, connection
+
+    from directory.models import Area
+
+    province = Area.objects.get(slug=province_slug).pk
+    queries = {
+        "GeoJSON, all services": (
+            "SELECT service_id, features FROM services_map_mapfeatures WHERE tier = %s ORDER BY service_id",
+            ["public"],
+        ),
+        "coverage matrix": (
+            "SELECT area_id, family, based, COUNT(service_id) FROM services_map_coveragerow "
+            "GROUP BY area_id, family, based",
+            [],
+        ),
+        "province page": (
+            "SELECT r.service_id, r.family, r.based, s.name, s.last_verified, s.review_interval_days "
+            "FROM services_map_coveragerow r JOIN directory_service s ON s.id = r.service_id "
+            "WHERE r.area_id = %s",
+            [province],
+        ),
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        for label, (sql, params) in queries.items():
+            times = []
+            for _ in range(n + 1):
+                start = time.perf_counter()
+                try:
+                    cursor.execute(sql, params)
+                except DatabaseError:  # an older schema (no stored features yet)
+                    break
+                cursor.fetchall()
+                times.append((time.perf_counter() - start) * 1000)
+            if len(times) > 1:
+                out[label] = summary(times[1:])
+    return out
+
+
+def run(args):
+    """Fill (or reuse) the database named by DATABASE_URL and time every request there."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
     import django
 
@@ -197,17 +246,32 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
+    from directory.models import Area, Organization
+
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
-    call_command("load_reference_data", "--no-communes", verbosity=0)
-
-    rng = random.Random(42)
+    if not Organization.objects.filter(slug="bench-map-org-0").exists():
+        call_command("load_reference_data", "--no-communes", verbosity=0)
+        rng = random.Random(42)
+        t0 = time.perf_counter()
+        n_orgs, n_services, n_locations, _slugs = build(args, rng)
+        log(
+            f"built {n_orgs} organizations, {n_services} services, {n_locations} locations "
+            f"in {time.perf_counter() - t0:.1f}s"
+        )
     t0 = time.perf_counter()
-    n_orgs, n_services, n_locations, province_slugs = build(args, rng)
-    print(
-        f"built {n_orgs} organizations, {n_services} services, {n_locations} locations "
-        f"in {time.perf_counter() - t0:.1f}s"
+    call_command(
+        "rebuild_coverage", verbosity=0, stdout=open(os.devnull, "w")
+    )  # bulk_create sends no signals
+    log(f"stored rows rebuilt in {time.perf_counter() - t0:.1f}s")
+    if django.db.connection.vendor == "postgresql":
+        with django.db.connection.cursor() as cursor:  # a bulk-loaded database has no statistics yet
+            cursor.execute("ANALYZE")
+    province_slugs = list(
+        Area.objects.filter(kind="province", country__key="KH", latitude__isnull=False).values_list(
+            "slug", flat=True
+        )
     )
 
     client = Client()
@@ -225,13 +289,95 @@ def main():
         ("referral pack", f"/map/coverage/{province}/pack/", heavy),
         ("coverage CSV", "/map/coverage.csv", heavy),
     ]
-    for title, seconds in (("cache off (every request builds)", 0), ("cache on (repeat requests)", 300)):
+    if args.only:
+        rows = [row for row in rows if any(row[0].startswith(word) for word in args.only)]
+    results = {"cold": {}, "warm": {}, "floor": floors(province, heavy)}
+    passes = [("cold", 0)] + ([] if args.no_cache_on else [("warm", 300)])
+    for name, seconds in passes:
         settings.MAP_CACHE_SECONDS = seconds
-        print(f"\n{title}")
-        print(f"{'request':30} {'p50 ms':>8} {'p95 ms':>8} {'raw KB':>9} {'gzip KB':>9}")
         for label, url, n in rows:
-            p50, p95, raw, gz = timed(client, url, n if seconds else max(n // 2, 5))
-            print(f"{label:30} {p50:8.1f} {p95:8.1f} {raw / 1024:9.1f} {gz / 1024:9.1f}")
+            results[name][label] = timed(client, url, n if seconds == 0 else max(n // 2, 5))
+    results["vendor"] = django.db.connection.vendor
+    return results
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def print_one(results):
+    titles = {"cold": "cache off (every request builds)", "warm": "cache on (repeat requests)"}
+    for name in ("cold", "warm"):
+        if not results[name]:
+            continue
+        print(f"\n{titles[name]} ({results['vendor']})")
+        print(f"{'request':30} {'p50 ms':>8} {'p95 ms':>8} {'SQL floor':>10} {'raw KB':>9} {'gzip KB':>9}")
+        for label, (p50, p95, raw, gz) in results[name].items():
+            floor = results["floor"].get(label) if name == "cold" else None
+            floor = f"{floor[0]:10.1f}" if floor else f"{'':10}"
+            print(f"{label:30} {p50:8.1f} {p95:8.1f} {floor} {raw / 1024:9.1f} {gz / 1024:9.1f}")
+
+
+def print_side_by_side(named):
+    """`named`: [(name, results)] printed as one cold table, p50 / p95 (SQL floor p50) each."""
+    print("\ncache off (every request builds): p50 / p95 ms (SQL floor p50 ms)")
+    print(f"{'request':30} " + " ".join(f"{name:>26}" for name, _r in named))
+    for label in named[0][1]["cold"]:
+        cells = []
+        for _name, results in named:
+            p50, p95, _raw, _gz = results["cold"][label]
+            floor = results["floor"].get(label)
+            cells.append(f"{p50:7.1f} / {p95:7.1f}" + (f" ({floor[0]:5.1f})" if floor else " " * 8))
+        print(f"{label:30} " + " ".join(f"{cell:>26}" for cell in cells))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--services", type=int, default=20_000)
+    parser.add_argument("--services-per-org", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--database-url", action="append", help="kept and reused; repeat to compare")
+    parser.add_argument("--only", nargs="*", help="requests whose label starts with one of these")
+    parser.add_argument("--no-cache-on", action="store_true", help="only the cold figures")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one database, for the parent
+    args = parser.parse_args()
+
+    urls = args.database_url or []
+    if len(urls) > 1:
+        named = []
+        for url in urls:
+            command = [
+                sys.executable,
+                __file__,
+                "--json",
+                "--database-url",
+                url,
+                "--services",
+                str(args.services),
+                "--services-per-org",
+                str(args.services_per_org),
+                "--requests",
+                str(args.requests),
+                "--no-cache-on",
+            ]
+            if args.only:
+                command += ["--only", *args.only]
+            out = subprocess.run(command, check=True, capture_output=True, text=True)
+            sys.stderr.write(out.stderr)
+            results = json.loads(out.stdout.strip().splitlines()[-1])  # after what commands printed
+            named.append((results["vendor"], results))
+        print_side_by_side(named)
+        return
+    if urls:
+        os.environ["DATABASE_URL"] = urls[0]
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="bench-map-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    results = run(args)
+    if args.json:
+        print(json.dumps(results))
+    else:
+        print_one(results)
 
 
 if __name__ == "__main__":
