@@ -68,7 +68,7 @@ def test_all_dependencies_up(worker_running):
 
 @pytest.mark.django_db
 def test_with_redis_as_the_cache():
-    with override_settings(CACHES=redis_cache_at(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))):
+    with override_settings(CACHES=redis_cache_at(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11"))):
         response, body = healthz()
     assert response.status_code == 200 and body["checks"]["cache"] == "ok"
 
