@@ -214,11 +214,10 @@ class DirectorySearch:
         from .ranking import snapshot_name_ranks
 
         candidates = selection.name_candidates(selected)
-        ranks = {}
-        if candidates:
-            # The names are kept folded with the search snapshot: no statement per page.
-            members = selection.snap.members(candidates)
-            ranks = snapshot_name_ranks(selection.snap, self.q, members, self.locale)
+        # The names are kept folded with the search snapshot (read by the first page with words
+        # after it is built, whether or not anything matched): no statement per page.
+        members = selection.snap.members(candidates) if candidates else []
+        ranks = snapshot_name_ranks(selection.snap, self.q, members, self.locale)
         return selection.by_relevance(selected, ranks)
 
     def ordered_results(self):
