@@ -161,6 +161,40 @@ def build(services):
     return rows, points
 
 
+# Bump when what is stored, or how, changes: every row is rebuilt on the next read.
+FORMAT = 1
+_checked = set()  # rules keys this process has seen match the stored one
+
+
+def rules_key():
+    """What the stored features depend on besides the data: the confidential service types
+    (settings) and the stored format."""
+    from directory.visibility import confidential_service_types
+
+    return f"{FORMAT}|{','.join(sorted(confidential_service_types()))}"
+
+
+def check_rules():
+    """Mark every row pending when the stored features were made by other rules."""
+    from .models import MapFeaturesRules
+    from .stored import mark_all
+
+    key = rules_key()
+    if key in _checked:
+        return
+    if not MapFeaturesRules.objects.filter(key=key).exists():
+        mark_all()
+    else:
+        _checked.add(key)
+
+
+def _rules_rebuilt():
+    from .models import MapFeaturesRules
+
+    MapFeaturesRules.objects.all().delete()
+    MapFeaturesRules.objects.create(key=rules_key())
+
+
 def serves(viewer):
     """Whether `viewer`'s map can be read from the stored features."""
     return not viewer.member_keys and viewer.tier in TIERS
@@ -304,6 +338,7 @@ def render(services, viewer, bbox=None, today=None):
     for a viewer that `serves`."""
     from .stored import refresh_pending
 
+    check_rules()
     refresh_pending()
     with gc_paused():
         return _render(services, viewer, bbox, today or timezone.localdate())
@@ -386,6 +421,7 @@ def rebuild_rows(services, organization_ids=None):
     if organization_ids is None:
         MapFeatures.objects.all().delete()
         MapPoint.objects.all().delete()
+        _rules_rebuilt()
     else:
         for model in (MapFeatures, MapPoint):
             model.objects.filter(organization_id__in=organization_ids).delete()

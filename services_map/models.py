@@ -85,3 +85,13 @@ class MapPoint(models.Model):
 
     def __str__(self):
         return f"point {self.position} of service {self.service_id} ({self.tier})"
+
+
+class MapFeaturesRules(models.Model):
+    """Which rules the stored map features were made by (`features.rules_key`): read before the
+    features are, so a change of the confidential service types rebuilds them all first."""
+
+    key = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return self.key or "(none)"

@@ -257,3 +257,14 @@ def test_without_the_marks_the_stored_features_fall_behind(world):
             assert "012 000 111" in stored_body("public").decode()  # restricted now, still shown
     stored.mark_all()
     assert_same()
+
+
+def test_a_change_of_the_confidential_types_rebuilds_the_stored_features(world, settings):
+    """The rows record the rules that made them: with reintegration made a confidential family,
+    the offices where a reintegration service is offered are drawn at their area centres for the
+    public at once, as the live path draws them, with no rebuild asked for."""
+    assert_same()
+    assert "Main office" in stored_body("public").decode()
+    settings.DIRECTORY_CONFIDENTIAL_SERVICE_TYPES = ["SHELTER", "REINT"]
+    assert_same()
+    assert "Main office" not in stored_body("public").decode()
