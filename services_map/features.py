@@ -32,15 +32,16 @@ from operator import itemgetter
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, CharField, F, When
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.urls import get_script_prefix
 from django.utils import timezone
 
 from directory.freshness import freshness, public_freshness
-from directory.models import ServiceStatus, Visibility
+from directory.models import Visibility
 
 from .entries import (
     LOCATION_TYPE_LABELS,
+    REVIEW_START,
     StewardedRow,
     Viewer,
     _organization_url_parts,
@@ -50,7 +51,7 @@ from .entries import (
     load_areas,
     load_users,
 )
-from .geojson import FEATURE_PROPERTIES, FEATURE_START, _encode, _string
+from .geojson import FEATURE_PROPERTIES, FEATURE_START, _encode, _string, head
 from .models import MapFeatures, MapPoint
 from .placement import NOTES, area_label
 
@@ -80,27 +81,15 @@ def _phone_formatter():
 
 
 def _head(entry):
-    """`geojson._head` with markers for the words of the language and the day."""
+    """`geojson.head` with markers for the words of the language and the day."""
     if MARK in entry.organization_slug:
         raise ValueError(f"organization slug {entry.organization_slug!r}")
-    url = f'"{_marker("U" + entry.organization_slug)}#service-{int(entry.pk)}"'  # entries.entry_url
-    parts = [
-        f'{{"s":{int(entry.pk)},"n":{_string(entry.name)},"o":{_string(entry.organization_name)}',
-        f'"u":{url}',
-    ]
-    if entry.families:
-        parts.append(f'"t":[{",".join(_string(f) for f in entry.families)}]')
-    parts.append(FRESHNESS)
-    if entry.status != ServiceStatus.ACTIVE:
-        parts.append(f'"x":{_string(str(entry.status))}')
-    if entry.phones:
-        phones = [
-            f"[{_string(p.display)},{_string(p.tel_uri)},{_marker('C' + p.channel)},"
-            f"{_string(p.description)},{int(p.verified)}]"
-            for p in entry.phones
-        ]
-        parts.append(f'"p":[{",".join(phones)}]')
-    return ",".join(parts)
+    return head(
+        entry,
+        url=f'"{_marker("U" + entry.organization_slug)}#service-{int(entry.pk)}"',  # entries.entry_url
+        freshness=FRESHNESS,
+        channel=lambda code: _marker("C" + code),
+    )
 
 
 def _place_part(place):
@@ -132,11 +121,11 @@ def build(services):
                 if key not in seen:
                     seen.add(key)
                     places.append(place)
-            head = _head(entry) if places else ""
+            shared = _head(entry) if places else ""
             features = []
             for position, place in enumerate(places):
                 start, end = _place_part(place)
-                features.append(f"{start}{head}{end}")
+                features.append(f"{start}{shared}{end}")
                 points.append(
                     MapPoint(
                         tier=tier,
@@ -264,7 +253,6 @@ def _fill(text, words):
 # never-verified entry's review clock started: PostgreSQL gives its local day (TruncDate in
 # the server, as text), SQLite the raw moment, turned into a day in Python once per hour.
 # Read apart from the features: joined to them, SQLite read 20,000 wide service rows.
-REVIEW_START = Coalesce("first_published_at", "created_at")
 
 
 def _service_fields(vendor):
