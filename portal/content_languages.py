@@ -11,7 +11,7 @@ no live translation, shows the English text and
 from django.conf import settings
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 
 def interface_locale():
@@ -63,22 +63,3 @@ def localize_page(page, fields, may_show=None):
         if original and (not value or (translation.pk != source.pk and value == original)):
             page.untranslated = True
     return page
-
-
-def localize_titles(pages):
-    """Titles of `pages` (a list) in the interface language where a live translation exists;
-    the others are marked `untranslated`."""
-    locale = interface_locale()
-    if locale is None or not pages:
-        return pages
-    titles = dict(
-        Page.objects.filter(
-            translation_key__in=[p.translation_key for p in pages], locale=locale, live=True
-        ).values_list("translation_key", "title")
-    )
-    for page in pages:
-        if titles.get(page.translation_key):
-            page.title = titles[page.translation_key]
-        elif page.locale_id != locale.pk:
-            page.untranslated = True
-    return pages

@@ -548,15 +548,6 @@ def organization(org, tier, language=None, base_url="", full_service=True, conte
     return data
 
 
-def organization_from_context(context, base_url=""):
-    """The full organization of an already projected `context` (the organization's own page
-    route, which may show a translated row): written in the interface language."""
-    org = context["org"]
-    data = _organization_body(org, org, context, base_url)
-    data["services"] = [_service_full(org, s) for s in context["services"]]
-    return data
-
-
 def organization_basic(org, tier, language=None, base_url=""):
     """HSDS organization_list: the organization's one-to-one fields."""
     from ..visibility import can_see

@@ -321,10 +321,6 @@ def current_state():
     return (row[0], row[1] or 0, row[2] or 0) if row else ("", 0, 0)
 
 
-def current_token():
-    return current_state()[0]
-
-
 def _catch_up(snapshot, token, last, first=0):
     """Apply the logged changes after `snapshot.last_change` up to `last`; False when the log
     cannot tell (a rebuild, a write without a log, or too many changes): build afresh.
