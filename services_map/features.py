@@ -45,6 +45,7 @@ from .entries import (
     StewardedRow,
     Viewer,
     _organization_url_parts,
+    _PhoneFormatter,
     build_entries,
     freshness_key,
     gc_paused,
@@ -73,8 +74,6 @@ class _CodeChannels:
 
 
 def _phone_formatter():
-    from .entries import _PhoneFormatter
-
     formatter = _PhoneFormatter()
     formatter.channels = _CodeChannels()
     return formatter
@@ -205,8 +204,6 @@ class _Words:
                 area_ids.add(int(key.split(":", 1)[1]))
         area_ids.discard(0)
         self.areas = load_areas(area_ids) if area_ids else {}
-        from .entries import _PhoneFormatter
-
         self.channels = _PhoneFormatter().channels
         self.cache = {}
         self.url = _organization_url_parts(get_script_prefix())
