@@ -19,6 +19,7 @@ not keep connections alive) and shares the machine's cores with the server.
 
 import argparse
 import asyncio
+import itertools
 import os
 import re
 import secrets
@@ -78,14 +79,17 @@ def page_weight(port, path):
 
 
 async def load(host, port, path, clients, seconds):
+    """Bounded load on `path` (a string, or a function of the request's number giving each
+    request its own path)."""
     latencies, sizes, errors = [], [], []
     stop = time.perf_counter() + seconds
+    numbers = itertools.count()
 
     async def client():
         while time.perf_counter() < stop:
             start = time.perf_counter()
             try:
-                status, size = await fetch(host, port, path)
+                status, size = await fetch(host, port, path(next(numbers)) if callable(path) else path)
             except (TimeoutError, OSError, ValueError, IndexError) as exc:
                 errors.append(type(exc).__name__)
                 continue
@@ -115,6 +119,12 @@ def main():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--keep", help="directory for the database and static files (reused)")
     parser.add_argument("--only", nargs="*", help="labels of the pages to load (default: all)")
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=60,
+        help="PUBLIC_PAGE_CACHE_SECONDS for the server (production's 60; 0 renders every page)",
+    )
     args = parser.parse_args()
 
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="bench-http-"))
@@ -135,6 +145,7 @@ def main():
         PORTAL_REQUIRE_2FA="0",
         LOG_LEVEL="WARNING",
         MAP_TILE_URL="",
+        PUBLIC_PAGE_CACHE_SECONDS=str(args.page_cache_seconds),
         PATH=f"{Path(PYTHON).parent}:{env.get('PATH', '')}",
     )
     manage = [PYTHON, "manage.py"]
@@ -183,9 +194,15 @@ def main():
         stderr=open(workdir / "gunicorn.log", "w"),  # noqa: SIM115 -- lives as long as the server
         start_new_session=True,
     )
+    # The listing and search pages anonymous visitors get come from the shared page cache once
+    # rendered (search/page_cache.py); the "new URL" rows give every request a URL of its own
+    # (a filter combination and an ignored parameter), so each is rendered: the cost of a miss.
+    filters = ["", "type=LEGAL", "country=kh", "province=battambang", "group=children", "language=km"]
     pages = [
         ("directory", "/directory/"),
+        ("directory new URL", lambda n: f"/directory/?{filters[n % len(filters)]}&n={n}"),
         ("search", "/search/?q=shelter"),
+        ("search new URL", lambda n: f"/search/?q=shelter&n={n}"),
         ("organization", f"/directory/{slug}/"),
         ("map data", "/map/services.geojson"),
     ]
@@ -203,8 +220,9 @@ def main():
             raise SystemExit(f"gunicorn did not answer; see {workdir / 'gunicorn.log'}")
         # Warm both workers (search snapshot, templates, caches) before timing.
         for _label, path in pages:
-            for _ in range(args.workers * 3):
-                status, _size = asyncio.run(fetch("127.0.0.1", args.port, path))
+            for number in range(args.workers * 3):
+                warm = path(-1 - number) if callable(path) else path
+                status, _size = asyncio.run(fetch("127.0.0.1", args.port, warm))
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}; see {workdir / 'gunicorn.log'}")
         parts = page_weight(args.port, "/directory/?type=LEGAL")
@@ -214,16 +232,17 @@ def main():
         print(f"  {sum(size for _n, size in parts) / 1024:7.1f} KB  in all")
         print(
             f"gunicorn, {args.workers} workers, production settings, demo data; "
-            f"{args.clients} clients for {args.seconds:.0f} s per page"
+            f"{args.clients} clients for {args.seconds:.0f} s per page; "
+            f"page cache {args.page_cache_seconds} s"
         )
-        print(f"{'page':14} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'KB sent':>8} {'errors':>7}")
+        print(f"{'page':18} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'KB sent':>8} {'errors':>7}")
         for label, path in pages:
             latencies, sizes, errors, elapsed = asyncio.run(
                 load("127.0.0.1", args.port, path, args.clients, args.seconds)
             )
             kinds = ", ".join(sorted(set(errors)))
             print(
-                f"{label:14} {len(latencies) / elapsed:7.1f} {percentile(latencies, 0.5):8.0f} "
+                f"{label:18} {len(latencies) / elapsed:7.1f} {percentile(latencies, 0.5):8.0f} "
                 f"{percentile(latencies, 0.99):8.0f} "
                 f"{(statistics.median(sizes) if sizes else 0) / 1024:8.1f} {len(errors):>7}"
                 + (f" ({kinds})" if kinds else "")

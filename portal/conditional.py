@@ -21,7 +21,6 @@ show stale pages), `private` as well for signed-in viewers.
 """
 
 import hashlib
-import re
 import time
 
 from django.core.cache import cache
@@ -30,10 +29,10 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from directory.visibility import viewer_tier
+from search.page_cache import CSRF_VALUE
 
 from .compression import compressible
 
-CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 RUN_SECONDS = 7 * 24 * 3600  # how long a URL's "unchanged since" is remembered
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from . import api, registry
 from .contract import SORTS, Query
+from .page_cache import database_index_state, public_page_cache
 from .partial import split_typed, unmatched_tokens
 from .suggestions import no_result_suggestions
 
@@ -158,6 +159,7 @@ def _url(text, filters, sort="relevance", page=1, without=None, replace_text=Non
 
 
 @require_GET
+@public_page_cache(database_index_state)
 def search_page(request):
     text, filters, sort, page = _read(request)
     context = {"q": text, "sort": sort, "sorts": SORT_LABELS.items(), "searched": False}

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from search.page_cache import index_state, public_page_cache
 from search.suggestions import no_result_suggestions
 
 from ..filters import DirectorySearch
@@ -13,6 +14,7 @@ from ..translations import localize_organizations
 
 
 @require_GET
+@public_page_cache(index_state)
 def directory_index(request):
     search = DirectorySearch(request.GET, viewer=request.user)
     paginator = Paginator(search.ordered_results(), settings.DIRECTORY_PAGE_SIZE)

@@ -42,6 +42,10 @@ STORAGES = {
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")  # noqa: F405
 
+# Listing and search pages for anonymous visitors are served from the shared cache (keyed on the
+# search index's state: a publish shows at once) for up to this many seconds; 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))  # noqa: F405
+
 # Every account enrols a second factor at its first sign-in (accounts/).
 PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", True)
 # Passkeys work on the portal's own HTTPS host names unless WEBAUTHN_ORIGINS says otherwise.
