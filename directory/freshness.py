@@ -161,6 +161,7 @@ def overdue_date(entry) -> datetime.date | None:
 
 
 def _own_age_freshness(entry, today) -> "Freshness":
+    # Also in SQL for the coverage matrix: services_map.coverage.verified_q (change both).
     start, verified = _clock(entry)
     if start is None:
         return Freshness.OVERDUE  # neither verified nor dated: nothing vouches for it

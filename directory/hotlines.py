@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
-from .models import AreaKind, Channel, Language, ServicePhone, ServiceStatus, Visibility
+from .models import AreaKind, Channel, Language, ServiceArea, ServicePhone, ServiceStatus, Visibility
 
 
 @dataclass
@@ -29,26 +29,43 @@ class Hotline:
         return self.phone.is_verified
 
 
+def is_dialled_as_short_code(number):
+    """Digits only (no "+", no spaces): a short code such as 1288."""
+    return number.isascii() and number.isdigit()
+
+
 def national_hotlines(country_code=None):
     """Hotlines of `country_code` (all countries when None), verified numbers first, then numbers
     not yet verified, then hotlines with no number yet; by organization within each."""
-    nationwide = Q(service__service_areas__area__kind=AreaKind.COUNTRY)
+    hotline_phones = ServicePhone.objects.filter(
+        channel=Channel.HOTLINE,
+        visibility=Visibility.PUBLIC,
+        service__live=True,
+        service__status=ServiceStatus.ACTIVE,
+        service__organization__live=True,
+    )
+    nationwide = ServiceArea.objects.filter(area__kind=AreaKind.COUNTRY)
     if country_code:
-        nationwide &= Q(service__service_areas__area__key=country_code)
-    short_code = Q(number__regex=r"^[0-9]+$")
+        nationwide = nationwide.filter(area__key=country_code)
+    short_codes = hotline_phones
     if country_code:
-        short_code &= Q(country__in=[country_code] + ([""] if country_code == "KH" else []))
+        short_codes = short_codes.filter(country__in=[country_code] + ([""] if country_code == "KH" else []))
+    # The short-code test in Python on a narrow query: as a regular expression in SQL, SQLite
+    # called Python for it on every hotline phone (and every service area of it).
+    numbers = short_codes.order_by().values_list("pk", "number")
+    short_ids = [pk for pk, number in numbers if is_dialled_as_short_code(number)]
     phones = (
-        ServicePhone.objects.filter(
-            nationwide | short_code,
-            channel=Channel.HOTLINE,
-            visibility=Visibility.PUBLIC,
-            service__live=True,
-            service__status=ServiceStatus.ACTIVE,
-            service__organization__live=True,
-        )
+        hotline_phones.filter(Q(service__in=nationwide.values("service_id")) | Q(pk__in=short_ids))
         .select_related("service__organization", "service__locale")
-        .distinct()
+        # The phone, and of its service and organization only what a Hotline is made of.
+        .only(
+            *(f.name for f in ServicePhone._meta.concrete_fields),
+            "service__name",
+            "service__translation_key",
+            "service__locale__language_code",
+            "service__organization__name",
+            "service__organization__slug",
+        )
         .order_by("service__organization__name", "sort_order", "pk")
     )
     # One copy per service: the visitor's language when it exists, else the default language.

@@ -11,8 +11,10 @@ asked for again and again (every visitor of /map/ loads it). The answer depends 
 * the directory data: a fingerprint of counts, last ids and last-modified times of the tables
   the map reads. Saving an organization or service in the admin (locations, phones and
   areas are edited inline, so the parent is saved too) changes it at once, and so does saving
-  or deleting a location, service area or service type alone (the coverage rows they mark are
-  rebuilt with new ids, `services_map.stored`).
+  or deleting a location, service area, area or service type alone (each leaves a pending
+  mark, `services_map.stored`, whose id is in the key; the rows rebuilt get new ids too);
+* the rules: the confidential service types and the stored format (`features.rules_key`), so
+  a service type made confidential in the settings is never drawn from a body cached before.
 
 Changes that bypass the models' `save()` (a bulk `update()` in a script) show after at most
 `MAP_CACHE_SECONDS` (default 300; 0 turns the cache off). The cache alias is
@@ -51,13 +53,19 @@ def timeout():
 
 def data_fingerprint():
     """Changes whenever a row the map reads is added, removed or saved through the ORM."""
-    from .models import CoverageRow
+    from .features import rules_key
+    from .models import CoveragePending, CoverageRow
     from .stored import refresh_pending
 
     # A save of a location, service area or term alone (no parent saved, no count changed)
     # marks its organization's coverage rows; rebuilt here, they get new ids, so the key moves.
+    # A full rebuild is left to the worker: its mark moves the key until the rows do.
     refresh_pending()
-    parts = [CoverageRow.objects.aggregate(last=Max("pk"))]
+    parts = [
+        rules_key(),
+        CoverageRow.objects.aggregate(last=Max("pk")),
+        CoveragePending.objects.aggregate(last=Max("pk")),
+    ]
     for model in (Service, Organization):
         parts.append(model.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at")))
     for model in (

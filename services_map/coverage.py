@@ -28,6 +28,7 @@ import datetime
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from wagtail.models import Locale
@@ -52,9 +53,10 @@ from directory.models import (
 )
 from directory.visibility import area_shown
 
-from .entries import REVIEW_START, STEWARD_FIELDS, StewardedRow, entry_url, freshness_key, load_users
+from .entries import REVIEW_START, StewardedRow, entry_url, freshness_key, load_users
+from .features import Days, fetch_raw, service_fields
 from .models import CoverageRow
-from .stored import refresh_pending
+from .stored import build_rows, refresh_pending
 
 HOME_COUNTRY = "KH"
 # Abroad, the services that get a Cambodian home: consular help and return (repatriation).
@@ -86,7 +88,14 @@ def verified_q(today):
     verified and within `due soon` days of their first review (by when their review clock
     started: alias `entries.REVIEW_START` as `review_start` first; it is compared with the local
     day's bounds, not truncated to a date, so no row is converted: SQLite converts in Python).
-    One condition per review interval in use (a handful), since the window depends on it."""
+    One condition per review interval in use (a handful), since the window depends on it.
+
+    An SQL copy of `directory.freshness._own_age_freshness` for the VERIFIED states (the
+    rule stays in Python there; made into SQL per row it would cost the matrix its index-only
+    GROUP BY): a change to that rule (its clock, `review_interval`, `due_soon_days`, or which
+    states count as verified) must be made here too. `test_coverage_rows.py::
+    test_stored_rows_answer_what_the_derivation_answers` checks that the two agree (these
+    counts against `age_freshness` service by service: fresh, due, overdue, never verified)."""
     due = due_soon_days()
     default = default_review_interval()
     intervals = Service.objects.order_by().values_list("review_interval_days", flat=True).distinct()
@@ -208,22 +217,42 @@ class Coverage:
     # -- loading ------------------------------------------------------------------------------
     def _load(self):
         """Read the stored places (`models.CoverageRow`, kept current by `stored`) of the active
-        services; whether a service is active and verified is read from it, never stored."""
-        refresh_pending()
+        services; whether a service is active and verified is read from it, never stored. While
+        a full rebuild of the rows is pending (the task worker's, `stored.refresh_pending`), the
+        places are worked out here by the same rule instead (`stored.build_rows`: slower, the
+        same answer)."""
+        current = refresh_pending()
         services = active_services()
-        rows = CoverageRow.objects.filter(service__in=services.values("pk"))
-        if self.area is not None:
-            rows = rows.filter(area_id=self.area.pk)  # the area's own rows are all its counts need
         self.items = []
         self.by_area = defaultdict(list)  # province or country id -> [ServiceItem]
         self.counted_areas = set()  # province and country ids with at least one service
         self.has_verified = False  # whether any counted service is verified at all
         # Every (area id, family code) -> Cell.
         self._cells = {}
+        if not current:
+            rows = [(r.service_id, r.area_id, r.family, r.based, r.nationwide) for r in build_rows(services)]
+            if self.area is not None:
+                rows = [row for row in rows if row[1] == self.area.pk]
+                # Made for the active services only: the area's are these (looked up by id).
+                services = Service.objects.filter(pk__in={row[0] for row in rows})
+            self._build(services, rows)
+            return
         if self.counts_only and not self.staff:
             self._count(services)  # the public's counts: one GROUP BY
+            return
+        rows = CoverageRow.objects.all()
+        if self.area is not None:
+            # The area's own rows are all its counts need; its services are those rows' that are
+            # active, as two subqueries (with the active services' join to their organizations
+            # in the same query, SQLite starts from every organization and takes 40x longer).
+            rows = rows.filter(area_id=self.area.pk)
+            services = Service.objects.filter(pk__in=rows.values("service_id")).filter(
+                pk__in=services.values("pk")
+            )
         else:
-            self._build(services, rows)
+            rows = rows.filter(service__in=services.values("pk"))
+        fields = ("service_id", "area_id", "family", "based", "nationwide")
+        self._build(services, rows.order_by("service_id", "pk").values_list(*fields))
 
     def _count(self, services):
         """The cells counted in SQL: (area, family, based) groups of the rows, with how many of
@@ -258,28 +287,25 @@ class Coverage:
         self.has_verified = verified_services.exists()
 
     def _build(self, services, rows):
-        """The services themselves (items, by area) and their cells, counted as they are made."""
+        """The services themselves (items, by area) and their cells, counted as they are made.
+        `rows`: (service id, area id, family, based, nationwide), by service as stored."""
         rows_of = defaultdict(list)
-        for service_id, *row in rows.order_by("service_id", "pk").values_list(
-            "service_id", "area_id", "family", "based", "nationwide"
-        ):
+        for service_id, *row in rows:
             rows_of[service_id].append(row)
-        if self.area is not None:
-            # The area's services by id (the rows are of active services already): given the
-            # active services as a subquery instead, SQLite probes every organization's services.
-            services = Service.objects.filter(pk__in=list(rows_of))
-        services = list(
-            services.order_by().values_list(
-                "pk", "name", "organization_id", "organization__name", "organization__slug", *STEWARD_FIELDS
-            )
-        )
-        users = load_users(services, 5)
+        # The freshness fields read raw, each distinct date converted once (as the map's stored
+        # features read them): Django's per-row converters were a third of a province page.
+        fields = ("pk", "name", "organization__name", "organization__slug")
+        fields += service_fields(connections[services.db].vendor)[1:]
+        services = fetch_raw(services.order_by().values_list(*fields))
+        users = load_users(services, 4)
+        days = Days()
         states = {}  # entries sharing steward, interval and dates share their state
         state_of = freshness if self.staff else age_freshness  # the public never reads "orphaned"
         cells = self._cells
-        for pk, name, _org_id, org_name, org_slug, *stewarding in services:
-            last_verified = stewarding[0]
-            key = freshness_key(self.staff, *stewarding)
+        for pk, name, org_name, org_slug, last_verified, interval, steward, deputy, start in services:
+            last_verified = days.date(last_verified)
+            start = start and days.local(start)
+            key = freshness_key(self.staff, last_verified, interval, steward, deputy, start)
             state = states.get(key)
             if state is None:
                 state = states[key] = str(state_of(StewardedRow(*key[:4], users, key[4]), self.today))

@@ -52,7 +52,8 @@ from .entries import (
     load_areas,
     load_users,
 )
-from .geojson import FEATURE_PROPERTIES, FEATURE_START, _encode, _string, head
+from .geojson import FEATURE_PROPERTIES, FEATURE_START, _encode, _string, head, near_bbox
+from .geojson import render as geojson_render
 from .models import MapFeatures, MapPoint
 from .placement import NOTES, area_label
 
@@ -151,7 +152,6 @@ def build(services):
 
 # Bump when what is stored, or how, changes: every row is rebuilt on the next read.
 FORMAT = 1
-_checked = set()  # rules keys this process has seen match the stored one
 
 
 def rules_key():
@@ -162,18 +162,13 @@ def rules_key():
     return f"{FORMAT}|{','.join(sorted(confidential_service_types()))}"
 
 
-def check_rules():
-    """Mark every row pending when the stored features were made by other rules."""
+def rules_match():
+    """Whether the stored features were made under this process's rules (`rules_key`). Asked
+    on every read, not remembered: another process (a worker not yet restarted with new
+    settings) may rebuild them under its own."""
     from .models import MapFeaturesRules
-    from .stored import mark_all
 
-    key = rules_key()
-    if key in _checked:
-        return
-    if not MapFeaturesRules.objects.filter(key=key).exists():
-        mark_all()
-    else:
-        _checked.add(key)
+    return MapFeaturesRules.objects.filter(key=rules_key()).exists()
 
 
 def _rules_rebuilt():
@@ -252,7 +247,7 @@ def _fill(text, words):
 # Read apart from the features: joined to them, SQLite read 20,000 wide service rows.
 
 
-def _service_fields(vendor):
+def service_fields(vendor):
     if vendor == "postgresql":
         start = Cast(Case(When(last_verified__isnull=True, then=TruncDate(REVIEW_START))), CharField())
         last_verified = Cast("last_verified", CharField())
@@ -262,7 +257,7 @@ def _service_fields(vendor):
     return ("pk", last_verified, "review_interval_days", "steward_id", "deputy_id", start)
 
 
-class _Days:
+class Days:
     """Raw date and timestamp values (SQLite: text; PostgreSQL: date and aware datetime) as
     local days, converted once per distinct date and once per hour of timestamps."""
 
@@ -307,7 +302,7 @@ def _moment(value):
     return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
 
 
-def _fetch(queryset):
+def fetch_raw(queryset):
     """The rows of a values_list queryset, without Django's per-row converters."""
     try:
         sql, params = queryset.query.sql_with_params()
@@ -319,21 +314,28 @@ def _fetch(queryset):
 
 
 def render(services, viewer, bbox=None, today=None):
-    """The FeatureCollection as UTF-8 bytes, the same as `geojson.render(build_entries(...))`
-    for a viewer that `serves`."""
+    """The FeatureCollection as UTF-8 bytes, the same as `live` for a viewer that `serves`:
+    read from the stored features, or made by `live` while they are being rebuilt."""
     from .stored import refresh_pending
 
-    check_rules()
-    refresh_pending()
+    if not refresh_pending():
+        return live(services, viewer, bbox, today)
     with gc_paused():
         return _render(services, viewer, bbox, today or timezone.localdate())
+
+
+def live(services, viewer, bbox=None, today=None):
+    """The FeatureCollection built for `viewer` from the directory (`entries.build_entries`)."""
+    entries = build_entries(near_bbox(services, bbox), viewer, today, ordered=False)
+    with gc_paused():  # build_entries pauses the collector itself
+        return geojson_render(entries, bbox=bbox)
 
 
 def _render(services, viewer, bbox, today):
     tier = viewer.tier
     services = services.order_by()
     vendor = connections[services.db].vendor
-    dates = {row[0]: row[1:] for row in _fetch(services.values_list(*_service_fields(vendor)))}
+    dates = {row[0]: row[1:] for row in fetch_raw(services.values_list(*service_fields(vendor)))}
     rows = MapFeatures.objects.filter(tier=tier)
     if vendor == "sqlite":
         # service_id + 0: SQLite then reads the tier's rows in order and checks each against
@@ -353,11 +355,11 @@ def _render(services, viewer, bbox, today):
         rows = rows.filter(service_id__in=box.values("service_id"))
     # Ordered here (by service id, as the live path orders entries): an ORDER BY made
     # PostgreSQL sort 8 MB of features on disk.
-    rows = _fetch(rows.order_by().values_list("service_id", "features", "approximate_only", "recheck"))
+    rows = fetch_raw(rows.order_by().values_list("service_id", "features", "approximate_only", "recheck"))
     rows.sort(key=itemgetter(0))
     staff = viewer.is_staff
     users = load_users(list(dates.values()), 0) if staff else {}
-    days = _Days()
+    days = Days()
     state_of = freshness if staff else public_freshness
     said = {}  # freshness key -> '"f":...,"v":...' (many services share one)
     parts, recheck = [], []

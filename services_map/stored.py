@@ -10,8 +10,16 @@ once a receiver is connected) marks the organization pending (`CoveragePending`)
 same transaction; a change to an area or a service type marks everything. Before the coverage
 pages and the map read the rows, `refresh_pending` rebuilds the marked organizations' rows (a
 few queries for one organization; on PostgreSQL under an advisory lock, so two requests never
-rebuild the same rows at once). Marking rather than rebuilding at once keeps a publish cheap (its inline
-rows each send a signal) and needs no commit hook or task queue: the next read is exact.
+rebuild the same rows at once). Marking rather than rebuilding at once keeps a publish cheap
+(its inline rows each send a signal): the next read is exact.
+
+Everything marked (an area or a service type saved, the migration, rows made under other
+confidential service types) is a full rebuild: 15-25 s at 20,000 services, too long for a web
+request. The change queues it for the task worker once its transaction commits
+(`tasks.rebuild_map_rows`; a read that finds it marked and not queued queues it too), and until
+it has run `refresh_pending` says the rows are not to be read: the readers take the live path
+(`features.live`, `coverage.Coverage` from `build_rows`), slower and always right for the
+viewer, so rows made before a place became confidential are never served.
 
 Not covered: a queryset `update()` of a location's area, a service area or a term (no signal);
 run `manage.py rebuild_coverage` after such a script. Whether a service is active or verified
@@ -19,6 +27,7 @@ is never stored (see `models`), so publishing, unpublishing and verifying need n
 though saving them marks anyway.
 """
 
+import logging
 from collections import defaultdict
 
 from django.db import transaction
@@ -41,6 +50,8 @@ from directory.models import (
 from .models import CoveragePending, CoverageRow
 
 ALL = 0  # CoveragePending.organization_id meaning "every organization"
+
+logger = logging.getLogger(__name__)
 
 
 def build_rows(services):
@@ -126,7 +137,7 @@ def _lock():
 
 def mark(organization_id):
     """Mark an organization's rows (ALL: every row) to be rebuilt before the next read; also
-    takes a set of organization ids."""
+    takes a set of organization ids. Marking ALL queues the worker's full rebuild on commit."""
     if isinstance(organization_id, set):
         organization_id.discard(None)
         if ALL in organization_id:
@@ -136,26 +147,87 @@ def mark(organization_id):
             return
     if organization_id is not None:
         CoveragePending.objects.create(organization_id=organization_id)
+    if organization_id == ALL:
+        _queue_on_commit()
 
 
 def mark_all():
     mark(ALL)
 
 
+def _queue_on_commit():
+    """Queue the full rebuild when this transaction commits, once per transaction (a loader
+    saving hundreds of areas in one queues one rebuild)."""
+    connection = transaction.get_connection()
+    if not any(func is queue_full_rebuild for _ids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(queue_full_rebuild)
+
+
+def queue_full_rebuild(running_too=False):
+    """Queue `tasks.rebuild_map_rows` unless one is already waiting (or, `running_too`,
+    running: it would only start again once that one is done). The immediate task backend
+    (tests) runs it here and now."""
+    from .tasks import rebuild_map_rows
+
+    try:
+        if not _queued(rebuild_map_rows, running_too):
+            rebuild_map_rows.enqueue()
+    except Exception:  # a broken queue must not break a save or a page: the next read tries again
+        logger.exception("Could not queue a rebuild of the map's stored rows")
+
+
+def _queued(task, running_too):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    statuses = [TaskResultStatus.READY] + ([TaskResultStatus.RUNNING] if running_too else [])
+    return DBTaskResult.objects.filter(task_path=task.module_path, status__in=statuses).exists()
+
+
 def refresh_pending():
-    """Rebuild what was marked since the last read (nothing to do: one small query)."""
-    if not CoveragePending.objects.exists():
-        return
+    """Whether the stored rows may be read now; the organizations marked since the last read
+    are rebuilt first (nothing marked: one small query, and one for the rules).
+
+    Not when a full rebuild is marked, or the stored map features were made under other
+    confidential service types than this process's (`features.rules_match`: then everything is
+    marked): that rebuild is the task worker's, queued here if it is not, and until it has run
+    the answer is False and the caller takes the live path."""
+    from .features import rules_match
+
+    marks = set(CoveragePending.objects.values_list("organization_id", flat=True).distinct())
+    full = ALL in marks
+    if not full and not rules_match():
+        logger.warning("The map's stored features were made under other rules: rebuilding them all")
+        mark_all()
+        full = True
+    if full:
+        queue_full_rebuild(running_too=True)
+        # Still marked, unless the task backend ran it at once (tests).
+        if CoveragePending.objects.filter(organization_id=ALL).exists() or not rules_match():
+            return False
+    elif not marks:
+        return True
+    return rebuild_marked(full=False)
+
+
+def rebuild_marked(full=True):
+    """Rebuild what is marked (the task worker's full rebuild; `full=False`: only organizations'
+    marks, for a web request, and False when everything is marked); True when done."""
     with transaction.atomic():
         _lock()
-        # Read again under the lock: a rebuild that held it meanwhile took its marks along.
+        # Read under the lock: a rebuild that held it meanwhile took its marks along.
         pending = list(CoveragePending.objects.values_list("pk", "organization_id"))
-        if not pending:
-            return
         organizations = {org_id for _pk, org_id in pending}
-        rebuild(None if ALL in organizations else organizations)
-        # Only the marks read: one made meanwhile is kept for the next read.
-        CoveragePending.objects.filter(pk__in=[pk for pk, _org in pending]).delete()
+        if ALL in organizations and not full:
+            return False
+        if organizations:
+            rebuild(None if ALL in organizations else organizations)
+            # Only the marks read: one made meanwhile is kept for the next read.
+            CoveragePending.objects.filter(pk__in=[pk for pk, _org in pending]).delete()
+    return True
 
 
 def _service_organization(service_id):

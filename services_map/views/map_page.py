@@ -28,7 +28,7 @@ from directory.models import Area, AreaKind, Service
 from .. import cache as map_cache
 from .. import features, geojson
 from ..coverage import top_families
-from ..entries import Viewer, build_entries, gc_paused
+from ..entries import Viewer, build_entries
 
 
 def map_url(search, name="services_map:index", without=None, **extra):
@@ -138,10 +138,7 @@ def services_geojson(request):
         if features.serves(viewer):  # the tier's stored features, words filled in (same body)
             body = features.render(search.services(), viewer, bbox)
         else:  # a member sees their organization's restricted details: built for them
-            services = geojson.near_bbox(search.services(), bbox)
-            entries = build_entries(services, viewer, ordered=False)  # pauses the collector itself
-            with gc_paused():
-                body = geojson.render(entries, bbox=bbox)
+            body = features.live(search.services(), viewer, bbox)
         compressed = gzip.compress(body, compresslevel=5, mtime=0)
         map_cache.set(key, compressed)
     record_map(request, viewer, search.url_params(), bbox)

@@ -4,7 +4,8 @@
 
 Saves and deletes keep the rows current by themselves (services_map.stored); run this after
 loading data with bulk_create or queryset update(), which send no signals. The migration that
-creates the rows marks them all pending, so a fresh database rebuilds them on its first read.
+creates the rows marks them all pending: the first read queues the task worker's rebuild
+(`services_map.tasks`), and pages take the slower live path until it has run.
 """
 
 import time
