@@ -10,7 +10,7 @@ What keeps it safe:
 * Only viewers of the public tier who carry no session or message cookie read or fill it:
   a signed-in viewer (partner, editor, member) always gets a fresh render, so nothing a
   higher tier sees can be stored, and nothing per-visitor (messages) can be served to another.
-* The key holds everything else the body depends on: the full path with its query string,
+* The key holds everything else the body depends on: the absolute URL with its query string,
   the interface language, the local date (day-based freshness words), and the view's own
   `state`: for listings, the search index's state token, which every publish, unpublish,
   delete and re-index replaces in the same transaction. A change that hides a record therefore
@@ -55,7 +55,8 @@ def _public_visitor(request):
 
 def _key(request, state):
     parts = "|".join(
-        (FORMAT, state, get_language() or "", timezone.localdate().isoformat(), request.get_full_path())
+        # The absolute URL: pages carry links built from the host and scheme (the share link).
+        (FORMAT, state, get_language() or "", timezone.localdate().isoformat(), request.build_absolute_uri())
     )
     return "page:" + hashlib.sha256(parts.encode()).hexdigest()
 

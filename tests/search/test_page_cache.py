@@ -105,6 +105,15 @@ def test_languages_are_kept_apart(make_org):
     assert '<html lang="en"' in Client().get("/directory/").content.decode()
 
 
+def test_a_page_asked_for_under_another_host_name_links_to_that_host(make_org, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org", "www.portal.example.org"]
+    make_org("Zebrafinch Legal Aid", slug="zebrafinch")
+    rebuild_directory()
+    Client().get("/directory/?q=zebrafinch", HTTP_HOST="portal.example.org")
+    other = Client().get("/directory/?q=zebrafinch", HTTP_HOST="www.portal.example.org").content.decode()
+    assert "http://www.portal.example.org/directory/?q=zebrafinch" in other  # the share link
+
+
 def test_the_language_switch_works_from_a_page_served_from_the_cache(make_org):
     make_org("Zebrafinch Legal Aid", slug="zebrafinch")
     rebuild_directory()
