@@ -44,6 +44,7 @@ from directory.models import (
     Area,
     AreaKind,
     Location,
+    Organization,
     OrganizationStatus,
     Service,
     ServiceArea,
@@ -115,12 +116,14 @@ def verified_q(today):
 
 
 def active_services():
+    # The organizations as a subquery: joined to them, SQLite starts from every organization of
+    # the locale when the services are also asked for by id (a province's), 2.5x slower.
+    organizations = Organization.objects.filter(live=True, locale=Locale.get_default()).exclude(
+        status__in=INACTIVE_ORGANIZATION
+    )
     return Service.objects.filter(
-        live=True,
-        status=ServiceStatus.ACTIVE,
-        organization__live=True,
-        organization__locale=Locale.get_default(),
-    ).exclude(organization__status__in=INACTIVE_ORGANIZATION)
+        live=True, status=ServiceStatus.ACTIVE, organization__in=organizations.values("pk")
+    )
 
 
 @dataclass
@@ -242,13 +245,9 @@ class Coverage:
             return
         rows = CoverageRow.objects.all()
         if self.area is not None:
-            # The area's own rows are all its counts need; its services are those rows' that are
-            # active, as two subqueries (with the active services' join to their organizations
-            # in the same query, SQLite starts from every organization and takes 40x longer).
+            # The area's own rows are all its counts need, and its active services those rows'.
             rows = rows.filter(area_id=self.area.pk)
-            services = Service.objects.filter(pk__in=rows.values("service_id")).filter(
-                pk__in=services.values("pk")
-            )
+            services = services.filter(pk__in=rows.values("service_id"))
         else:
             rows = rows.filter(service__in=services.values("pk"))
         fields = ("service_id", "area_id", "family", "based", "nationwide")
