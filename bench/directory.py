@@ -135,6 +135,37 @@ def build(args, rng):
     return [p.slug for p in provinces], sorted({t.code.split(".")[0] for t in terms})
 
 
+def filter_values():
+    """(Cambodia's province slugs, the top service type codes) of a built bench database."""
+    from directory.models import Area, TaxonomyTerm
+
+    provinces = [a.slug for a in Area.objects.filter(kind="province", country__key="KH")]
+    return provinces, sorted({t.code.split(".")[0] for t in TaxonomyTerm.objects.exclude(parent=None)})
+
+
+# The listing's mixed filters: organization and service level, with and without words.
+LISTING_MIXES = [
+    "",
+    "country=kh",
+    "type=SHELTER",
+    "province={p}",
+    "province={p}&type={t}",
+    "province={p}&type={t}&group=children",
+    "country=kh&type={t}&language=km&group=men",
+    "q=legal",
+    "q=ជំនួយ&type={t}",
+    "province={p}&group=labour&language=en",
+]
+
+
+def listing_queries(rng, count, province_slugs, top_codes):
+    """`count` query strings drawn from LISTING_MIXES (bench/memory.py serves them too)."""
+    return [
+        rng.choice(LISTING_MIXES).format(p=rng.choice(province_slugs), t=rng.choice(top_codes))
+        for _ in range(count)
+    ]
+
+
 GROUP_COLUMNS = {"children": "serves_children", "men": "serves_men", "labour": "trafficking_labour"}
 
 
@@ -227,10 +258,7 @@ def main():
     settings.DEBUG = False
     rng = random.Random(42)
     if reuse:
-        from directory.models import Area, TaxonomyTerm
-
-        province_slugs = [a.slug for a in Area.objects.filter(kind="province", country__key="KH")]
-        top_codes = sorted({t.code.split(".")[0] for t in TaxonomyTerm.objects.exclude(parent=None)})
+        province_slugs, top_codes = filter_values()
         args.orgs = Organization.objects.filter(slug__startswith="bench-org-").count()
         print(f"{connection.vendor}: reusing {args.keep or args.database_url} ({args.orgs} organizations)")
     else:
@@ -247,22 +275,7 @@ def main():
         print(f"indexed {sum(counts.values())} documents ({counts}) in {time.perf_counter() - t0:.1f} s")
 
     client = Client()
-    mixes = [
-        "",
-        "country=kh",
-        "type=SHELTER",
-        "province={p}",
-        "province={p}&type={t}",
-        "province={p}&type={t}&group=children",
-        "country=kh&type={t}&language=km&group=men",
-        "q=legal",
-        "q=ជំនួយ&type={t}",
-        "province={p}&group=labour&language=en",
-    ]
-    queries = [
-        rng.choice(mixes).format(p=rng.choice(province_slugs), t=rng.choice(top_codes))
-        for _ in range(args.requests)
-    ]
+    queries = listing_queries(rng, args.requests, province_slugs, top_codes)
 
     cpu = {}  # url kind: CPU ms of this process per request (SQLite's work included, not PostgreSQL's)
 
@@ -356,6 +369,7 @@ def main():
     for name, (first, steady) in results.items():
         f, s = statistics.median(first), statistics.median(steady)
         print(f"{name:30} {f:8.1f} {s:8.1f} {f / s:6.1f}x")
+
 
 if __name__ == "__main__":
     main()

@@ -19,8 +19,10 @@ Only documents of the viewer's tiers count; the directory's documents hold publi
 """
 
 import heapq
-from collections import Counter
-from operator import itemgetter
+from array import array
+from bisect import bisect_left, bisect_right
+from itertools import repeat
+from operator import add, sub
 
 from search import registry
 from search.contract import Query
@@ -29,136 +31,178 @@ from search.engines.base import prepare, rarity
 from search.engines.database import DatabaseEngine
 
 ORG, SERVICE = "organization", "service"
-ORG_FACETS = ("country", "province")
-SERVICE_FACETS = ("type", "group", "language")
 
 
 class _Directory:
-    """What the listing needs of the snapshot besides its bitmaps, derived once per snapshot and
-    kept up to date by its patches (a publish costs the entries it changed, not a rebuild):
+    """What the listing needs of the snapshot besides its bitmaps: each service's organization
+    (the `_owner` link), derived once per snapshot and kept up to date by its patches (a publish
+    costs the entries it changed, not a rebuild). Compact, for it grows with the services (100,000
+    documents: 80,000 services): a few flat arrays of ints instead of Python objects per
+    service (bench/memory.py).
 
-    - `owner` {service entry id: organization entry id} (the `_owner` link) and `services_of`
-      {organization entry id: service entry ids}, with `owned` and `owning`, their bitmaps;
-    - `values_of` {facet: {service entry id: its values}}, so one pass over the services in
-      scope counts every value of a facet.
+    - `owner`: array, per entry position (entry id - snapshot offset), the position of its
+      organization, -1 for none (organizations, services whose organization has no entry);
+    - `pair_orgs` / `pair_services`: the (organization, service) links sorted, as two parallel
+      arrays: an organization's services are a bisected range of them;
+    - `owned` / `owning`: bitmaps of the linked services and of the organizations with any.
 
-    Entries of every tier are here; each selection ANDs with what its viewer may see."""
+    A service facet's values are not kept per service: the snapshot's bitmap per value answers
+    them (`owner_counts`). Entries of every tier are here; each selection ANDs with what its
+    viewer may see."""
+
+    RESORT = 256  # links changed by one patch past which the pairs are sorted afresh
 
     def __init__(self, snap):
-        self.owner, self.services_of, self.org_key = {}, {}, {}
+        self.offset = snap.offset
+        self.owner = array("q", [-1]) * snap.size
         self.waiting = {}  # organization key: services whose organization has no entry (yet)
         self.waiting_key = {}
         for pk, links in snap.links.items():
             if snap.keys.get(pk, ("",))[0] == SERVICE and links.get("_owner"):
-                self._link(snap, pk, links["_owner"])
-        self.owned = snap.bitmap_of(self.owner)
-        self.owning = snap.bitmap_of(self.services_of)
-        services = snap.kinds.get(SERVICE, 0)
-        self.values_of = {name: {} for name in SERVICE_FACETS}
-        for (name, value), bitmap in snap.values.items():
-            found = self.values_of.get(name)
-            if found is not None and bitmap & services:
-                for pk in snap.members(bitmap & services):
-                    found.setdefault(pk, []).append(value)
+                org = self._organization(snap, pk, links["_owner"])
+                if org is not None:
+                    self.owner[pk - self.offset] = org - self.offset
+        self._sort_pairs(snap)
 
-    def _link(self, snap, pk, key):
-        """Give service `pk` its organization (the entry of `key`), or let it wait for one."""
+    def _sort_pairs(self, snap):
+        """The pairs, sorted afresh from `owner`, and the two bitmaps."""
+        owner, offset = self.owner, self.offset
+        services = [p + offset for p, org in enumerate(owner) if org >= 0]
+        services.sort(key=lambda pk: owner[pk - offset])  # stable: by organization, then service
+        self.pair_services = array("q", services)
+        self.pair_orgs = array("q", [owner[pk - offset] + offset for pk in services])
+        self.owned = snap.bitmap_of(services)
+        self.owning = snap.bitmap_of(self.pair_orgs)
+
+    def _organization(self, snap, pk, key):
+        """The entry of organization `key` for service `pk`, or None: then `pk` waits for it."""
         org = snap.entry_of.get((ORG, key))
         if org is None:
             self.waiting.setdefault(key, set()).add(pk)
             self.waiting_key[pk] = key
-            return None
-        self.owner[pk] = org
-        self.services_of.setdefault(org, set()).add(pk)
-        self.org_key[org] = key
         return org
 
-    def _unlink(self, pk):
-        org = self.owner.pop(pk, None)
-        if org is not None:
-            self.services_of[org].discard(pk)
-        return org
+    def _range(self, org):
+        orgs = self.pair_orgs
+        return bisect_left(orgs, org), bisect_right(orgs, org)
+
+    def services_of(self, org):
+        """The service entry ids of organization entry `org`, ascending."""
+        lo, hi = self._range(org)
+        return self.pair_services[lo:hi]
+
+    def owner_of(self, pk):
+        """The organization entry id of service entry `pk`; `pk` itself for any other entry."""
+        p = pk - self.offset
+        org = self.owner[p] if 0 <= p < len(self.owner) else -1
+        return pk if org < 0 else org + self.offset
 
     def update(self, snap, pks):
         """Apply the changed entries `pks` (the snapshot has applied them already)."""
-        services, orgs = set(pks), set(pks)  # entries whose bits in `owned` / `owning` may change
+        owner, offset = self.owner, self.offset
+        if len(owner) < snap.size:
+            owner.extend(array("q", [-1]) * (snap.size - len(owner)))
+        before = {}  # service entry: its organization's position before this patch (-1: none)
+
+        def set_owner(service, org):  # org: an entry id, or -1
+            p = service - offset
+            before.setdefault(service, owner[p])
+            owner[p] = org - offset if org >= 0 else -1
+
+        orgs = []
         for pk in pks:
-            orgs.add(self._unlink(pk))
+            if 0 <= pk - offset < len(owner) and owner[pk - offset] >= 0:
+                set_owner(pk, -1)
             key = self.waiting_key.pop(pk, None)
             if key is not None:
                 self.waiting[key].discard(pk)
-            if pk in self.services_of:  # a changed organization's services wait for its entry
-                key = self.org_key.pop(pk)
-                for service in list(self.services_of[pk]):
-                    self._unlink(service)
-                    services.add(service)
+            lo, hi = self._range(pk)
+            if lo < hi:
+                orgs.append(pk)
+        for org in orgs:  # a changed organization's other services wait for its entry again
+            for service in self.services_of(org):
+                if owner[service - offset] == org - offset:
+                    key = snap.links[service]["_owner"]
+                    set_owner(service, -1)
                     self.waiting.setdefault(key, set()).add(service)
                     self.waiting_key[service] = key
-            for found in self.values_of.values():
-                found.pop(pk, None)
         for pk in pks:
             kind, key = snap.keys.get(pk, ("", ""))
             if kind == SERVICE:
                 links = snap.links.get(pk) or {}
                 if links.get("_owner"):
-                    orgs.add(self._link(snap, pk, links["_owner"]))
-                p = pk - snap.offset
-                for name, found in self.values_of.items():
-                    values = [v for v in snap.fields.get(name, ()) if snap.values[(name, v)] >> p & 1]
-                    if values:
-                        found[pk] = values
+                    org = self._organization(snap, pk, links["_owner"])
+                    if org is not None:
+                        set_owner(pk, org)
             elif kind == ORG:
                 for service in self.waiting.pop(key, ()):
                     del self.waiting_key[service]
-                    services.add(service)
-                    orgs.add(self._link(snap, service, key))
+                    set_owner(service, pk)
         for key in [k for k, v in self.waiting.items() if not v]:
             del self.waiting[key]
-        orgs.discard(None)
-        for org in orgs:
-            if org in self.services_of and not self.services_of[org]:
-                del self.services_of[org]
-                self.org_key.pop(org, None)
-        self.owned = (self.owned & ~snap.bitmap_of(services)) | snap.bitmap_of(
-            [pk for pk in services if pk in self.owner]
-        )
-        self.owning = (self.owning & ~snap.bitmap_of(orgs)) | snap.bitmap_of(
-            [pk for pk in orgs if pk in self.services_of]
-        )
+
+        def entry(position):  # an organization's entry id from its position (-1: none)
+            return position + offset if position >= 0 else -1
+
+        # (service, old organization, new organization) of each link that changed
+        moved = [
+            (pk, entry(old), entry(owner[pk - offset]))
+            for pk, old in before.items()
+            if old != owner[pk - offset]
+        ]
+        if len(moved) > self.RESORT:
+            self._sort_pairs(snap)
+            return True
+        services, orgs, touched = self.pair_services, self.pair_orgs, set()
+        for service, old, new in moved:
+            if old >= 0:
+                lo, hi = self._range(old)
+                i = lo + services[lo:hi].index(service)
+                del services[i], orgs[i]
+                touched.add(old)
+            if new >= 0:
+                lo, hi = self._range(new)
+                i = bisect_left(services, service, lo, hi)
+                services.insert(i, service)
+                orgs.insert(i, new)
+                touched.add(new)
+        linked = [pk for pk, _old, new in moved if new >= 0]
+        self.owned = (self.owned & ~snap.bitmap_of([pk for pk, *_ in moved])) | snap.bitmap_of(linked)
+        owning = [org for org in touched if self.services_of(org)]
+        self.owning = (self.owning & ~snap.bitmap_of(touched)) | snap.bitmap_of(owning)
         return True
 
+    def _positions(self, snap, bitmap):
+        """Entry positions of the entries in `bitmap` (C loops: no Python step per entry)."""
+        return map(sub, snap.members(bitmap), repeat(self.offset))
+
     def owners(self, snap, services):
-        """Organizations (entry bitmap) of the services in `services`: per service, unless they
-        are nearly all (then every owning organization but those with none of them)."""
-        services &= self.owned
-        owner = self.owner
-        if services.bit_count() * 5 <= self.owned.bit_count() * 4:
-            return snap.bitmap_of([owner[pk] for pk in snap.members(services)])
-        inside, contains, services_of = snap.as_bytes(services), snap.contains, self.services_of
-        left_out = [
-            org
-            for org in {owner[pk] for pk in snap.members(self.owned & ~services)}
-            if not any(contains(inside, pk) for pk in services_of[org])
-        ]
-        return self.owning & ~snap.bitmap_of(left_out)
+        """Organizations (entry bitmap) of the services in `services`."""
+        orgs = set(map(self.owner.__getitem__, self._positions(snap, services & self.owned)))
+        return snap.bitmap_of(list(map(add, orgs, repeat(self.offset))))
 
     def services_of_orgs(self, snap, orgs):
-        """The services (entry bitmap) of the organizations in `orgs`, from whichever side is
-        smaller: those organizations, or the owning ones not among them."""
+        """The services (entry bitmap) of the organizations in `orgs`: per organization when they
+        are few, else one C loop over every entry's owner (-1, no owner, reads the last 0)."""
         orgs &= self.owning
-        services_of = self.services_of
-        if orgs.bit_count() * 2 <= self.owning.bit_count():
-            return snap.bitmap_of([pk for org in snap.members(orgs) for pk in services_of[org]])
-        rest = self.owning & ~orgs
-        return self.owned & ~snap.bitmap_of([pk for org in snap.members(rest) for pk in services_of[org]])
+        if orgs.bit_count() * 16 <= self.owning.bit_count():
+            return snap.bitmap_of([pk for org in snap.members(orgs) for pk in self.services_of(org)])
+        return snap.from_flags(bytes(map(snap.flags(orgs).__getitem__, self.owner)))
 
     def owner_counts(self, snap, services, name):
-        """{value of facet `name`: distinct organizations of the services in `services` with it}:
-        the distinct (organization, value) pairs, counted per value."""
-        owner, values_of = self.owner, self.values_of[name]
-        members = snap.members(services & self.owned)
-        pairs = {(owner[pk], value) for pk in members for value in values_of.get(pk, ())}
-        return dict(Counter(map(itemgetter(1), pairs)))
+        """{value of facet `name`: distinct organizations of the services in `services` with it},
+        from the snapshot's bitmap of each value (services only: the organizations' documents
+        carry their services' values too)."""
+        services &= self.owned
+        out = {}
+        if not services:
+            return out
+        values, owner = snap.values, self.owner.__getitem__
+        for value in snap.fields.get(name, ()):
+            found = services & values[(name, value)]
+            if found:
+                out[value] = len(set(map(owner, self._positions(snap, found))))
+        return out
 
 
 def _directory_of(snap):
@@ -301,11 +345,11 @@ class _RelevanceOrder(_Produced):
     def _produce(self):
         snap, rank, best, default = self.snap, self.snap.title_rank, self.best, self.default
         chosen, contains = snap.as_bytes(self.selected), snap.contains
-        plain, owner = snap.as_bytes(self.plain), self.directory.owner
+        plain, owner_of = snap.as_bytes(self.plain), self.directory.owner_of
         services_of = self.directory.services_of
 
         def overall(org):  # the best hit of `org`, plain ones included
-            ranks = [rank.get(pk, 0) for pk in (org, *services_of.get(org, ())) if contains(plain, pk)]
+            ranks = [rank.get(pk, 0) for pk in (org, *services_of(org)) if contains(plain, pk)]
             found = best.get(org, (1, 0))
             return min(found, (default, min(ranks))) if ranks else found
 
@@ -320,7 +364,7 @@ class _RelevanceOrder(_Produced):
         yield from above
         # Plain hits in title order: each organization is met first at its best plain hit.
         for pk in _in_title_order(snap, self.plain, sorted_below=4000):
-            org = owner.get(pk, pk)
+            org = owner_of(pk)
             if org not in done and contains(chosen, org):
                 done.add(org)
                 yield org
@@ -341,7 +385,6 @@ class Selection:
         self.all_orgs = visible & snap.kinds.get(ORG, 0)
         self.all_services = visible & snap.kinds.get(SERVICE, 0)
         self.directory = _directory_of(snap)
-        self.owners = self.directory.owner
         self._owner_cache = {}
         # One mask per active facet; for groups, one per chosen group (ANDed).
         self.org_masks = {
@@ -458,7 +501,7 @@ class Selection:
             for mask in masks:
                 services &= mask
             # Only services of organizations in scope count: each value's count is then the
-            # number of distinct owners of its services, all values in one pass over them.
+            # number of distinct owners of its services with that value.
             out = self.directory.owner_counts(self.snap, self._owned_within(services, scope), name)
         else:
             # Organization documents carry the union of their live services' values.
@@ -483,13 +526,13 @@ class Selection:
         # organizations are met in title order as the page is read (_RelevanceOrder); only the
         # others' best is worked out for every organization here.
         best = {}
-        owners, rank = self.owners, snap.title_rank
+        owner_of, rank = self.directory.owner_of, snap.title_rank
         others = []
         for pk, score in special.items():
             if score == default:
                 continue
             others.append(pk)
-            org = owners.get(pk, pk)
+            org = owner_of(pk)
             key = (-score, rank.get(pk, 0))
             if key < best.get(org, (1, 0)):
                 best[org] = key

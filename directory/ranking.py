@@ -12,19 +12,14 @@ snapshot (`snapshot_name_ranks`).
 """
 
 import uuid
-from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import IntegerField, Value
 
 from search.text import token_string
 
 from .models import Organization, OrganizationName
-
-
-@lru_cache(maxsize=50_000)
-def _folded(name):
-    """A name as the index compares it; names repeat on every request, ICU is not free."""
-    return token_string(name)
 
 
 def _as_uuid(key):
@@ -37,10 +32,12 @@ def _as_uuid(key):
 class _PublishedNames:
     """The names the relevance order compares (ranks 1 and 2 of this module's docstring),
     folded, of every organization published in `locale` in the search snapshot: {organization
-    entry id: (its live versions' names, its acronyms, aliases and former names)}. Derived once
+    entry id: one string of its live versions' names, then its acronyms, aliases and former
+    names (`_packed`: one object per organization, not a tuple and a set of strings)}. Derived once
     per snapshot (one statement) and kept up to date by its patches: a publish re-reads only the
     organizations it changed. Names change only by a publish, and a publish re-indexes the
-    organization, so the patch that brings its new text brings its new names."""
+    organization, so the patch that brings its new text brings its new names. (No cache of
+    folded names beside them: it held every name twice more, 20 MB at 100,000 documents.)"""
 
     def __init__(self, snap, locale):
         self.locale = locale
@@ -58,19 +55,20 @@ class _PublishedNames:
         other = other.order_by().values_list(
             "organization__translation_key", "name", Value(-1, output_field=IntegerField())
         )
-        names, others, published = {}, {}, set()
-        for key, name, locale_id in own.union(other, all=True):
-            key = str(key)
-            if locale_id == -1:
-                others.setdefault(key, set()).add(_folded(name))
-                continue
-            names.setdefault(key, []).append(_folded(name))
-            if locale_id == self.locale.pk:
-                published.add(key)
-        for key in published:
-            pk = snap.entry_of.get(("organization", key))
+        # In key order, streamed: one organization's names at a time (20,000 organizations'
+        # rows at once set the worker's peak).
+        rows = own.union(other, all=True).order_by("translation_key").iterator(chunk_size=2000)
+        for key, group in groupby(rows, key=itemgetter(0)):
+            names, others, published = [], [], False
+            for _key, name, locale_id in group:
+                if locale_id == -1:
+                    others.append(token_string(name))
+                    continue
+                names.append(token_string(name))
+                published = published or locale_id == self.locale.pk
+            pk = snap.entry_of.get(("organization", str(key))) if published else None
             if pk is not None:
-                self.names[pk] = (tuple(names[key]), frozenset(others.get(key, ())))
+                self.names[pk] = _packed(names, others)
 
     def update(self, snap, pks):
         for pk in pks:
@@ -90,17 +88,28 @@ class _PublishedNames:
             pending, self.pending = self.pending, set()
             keys = [snap.keys[pk] for pk in pending if pk in snap.keys]
             self._read(snap, [_as_uuid(key) for kind, key in keys if kind == "organization"])
-        start, names = typed + " ", self.names
+        exact, start, names = f"\n{typed}\n", f"\n{typed} ", self.names
         for pk in pks:
             found = names.get(pk)
             if found is None:
                 continue
-            own, others = found
-            if typed in own or typed in others:
+            if exact in found:
                 ranks[pk] = 0
-            elif any(f.startswith(start) for f in own):
+            elif found.find(start, 0, found.index("\0")) >= 0:  # an own name starts with it
                 ranks[pk] = 1
         return ranks
+
+
+def _packed(own, others):
+    """An organization's folded names as one string: each name between newlines, its own names
+    first, then a NUL, then its other names ("\nname\n\0\nacronym\nalias\n"). Folded names are
+    words joined by spaces, so "\n" + typed + "\n" is found only as a whole name."""
+    return (
+        "".join(f"\n{name}" for name in sorted(set(own)))
+        + "\n\0"
+        + "".join(f"\n{name}" for name in sorted(set(others)))
+        + "\n"
+    )
 
 
 def snapshot_name_ranks(snap, text, pks, locale):

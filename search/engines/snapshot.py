@@ -51,6 +51,7 @@ def _rows(sql, params=None, chunk=5000):
 
 
 _ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
+_FLAG_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 class Snapshot:
@@ -300,6 +301,18 @@ class Snapshot:
                 position = find("1", position + 1)
             return out
         return list(compress(range(offset, offset + len(digits)), digits.encode().translate(_ZERO_ONE)))
+
+    def flags(self, bitmap):
+        """One byte per entry position (entry id - offset), 1 for the entries in `bitmap`, else 0,
+        and a last 0 (position -1 reads "no"): `map(flags.__getitem__, positions)` selects
+        with it in a C loop, and `from_flags` turns such bytes back into a bitmap."""
+        digits = bin(bitmap)[:1:-1].encode().translate(_ZERO_ONE) if bitmap > 0 else b""
+        return digits + bytes(max(0, self.size - len(digits)) + 1)
+
+    @staticmethod
+    def from_flags(flags):
+        """The bitmap of 0/1 bytes per entry position (`flags`)."""
+        return int(bytes(flags).translate(_FLAG_DIGITS)[::-1] or b"0", 2)
 
     def contains(self, bitmap_bytes, pk):
         p = pk - self.offset
