@@ -64,8 +64,9 @@ class SynonymGroup(models.Model):
 
 
 class IndexEntry(models.Model):
-    """One document in the database engine's index (`search_fts` on SQLite, `vector` on PostgreSQL,
-    both created by migration 0002 because Django has no field for them)."""
+    """One document in the database engine's index (`search_fts` on SQLite, `vector` and the
+    per-field vectors on PostgreSQL, created by migrations 0002 and 0011 because Django has no
+    field for them)."""
 
     kind = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)

@@ -271,29 +271,32 @@ class DatabaseEngine(Engine):
     def _clause_matches_many(self, clause_lists, snap, visible):
         """`_clause_matches` for several lists of clauses at once: one SQL statement for them
         all, whatever the number of words (a UNION ALL of cheap MATCHes, one per clause and
-        field asked, ids only, no SQL ranking: FTS5 and GIN read the same posting lists whichever
-        field is asked, and column-filtered answers are small)."""
+        field asked, ids only, no SQL ranking: FTS5 reads the same posting lists whichever field
+        is asked, PostgreSQL asks each field's own GIN-indexed column)."""
         levels_asked = ("exact", "near", "subwords", "title", "names")
         dialect = self.dialect
-        expressions, tags = [], {}
+        tags = {}  # {(statement, expression): tag}, in tag order
+
+        def key(clause, level):
+            expression = dialect.clause_expression(clause, level)
+            return None if expression is None else (dialect.matching_ids_sql(level), expression)
+
         for clauses in clause_lists:
             for clause in clauses:
                 for level in levels_asked:
-                    expression = dialect.clause_expression(clause, level)
-                    if expression is not None and expression not in tags:
-                        tags[expression] = len(expressions)
-                        expressions.append(expression)
-        found = [[] for _ in expressions]
-        if expressions:
-            inner = dialect.matching_ids_sql()
-            # Only integers and the dialect's constant statement are joined; every expression
+                    k = key(clause, level)
+                    if k is not None:
+                        tags.setdefault(k, len(tags))
+        found = [[] for _ in tags]
+        if tags:
+            # Only integers and the dialect's constant statements are joined; every expression
             # is a query parameter.
             sql = " UNION ALL ".join(
                 f"SELECT m.*, {tag} AS tag FROM ({inner}) m"  # noqa: S608
-                for tag in range(len(expressions))
+                for (inner, _expression), tag in tags.items()
             )
             with connection.cursor() as cursor:
-                cursor.execute(sql, expressions)
+                cursor.execute(sql, [expression for _inner, expression in tags])
                 rows = cursor.fetchall()
             # Grouped by tag in C loops (the rows come in tag order already; the stable sort
             # only checks that): a common word's thousands of ids take no Python step each.
@@ -303,10 +306,10 @@ class DatabaseEngine(Engine):
         bitmaps = {}
 
         def ids(clause, level):
-            expression = dialect.clause_expression(clause, level)
-            if expression is None:
+            k = key(clause, level)
+            if k is None:
                 return 0
-            tag = tags[expression]
+            tag = tags[k]
             if tag not in bitmaps:
                 bitmaps[tag] = snap.bitmap_of(found[tag]) & visible
             return bitmaps[tag]

@@ -52,13 +52,10 @@ class SQLiteFTS5:
         fields = {"title": "{title}", "names": "{names}", "exact": WORD_FIELDS}[level]
         return fields + " : " + _fts5_options(clause.exact_alternatives(), clause.prefix)
 
-    def matching_ids_sql(self):
+    def matching_ids_sql(self, level="exact"):
+        """The statement for a `clause_expression` of `level` (here the expression names the
+        columns itself)."""
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
-
-    def all_matches_sql(self):
-        """Every matching entry id with its score (higher is better)."""
-        w = ", ".join(str(x) for x in self.weights)
-        return f"SELECT rowid, -bm25(search_fts, {w}) FROM search_fts WHERE search_fts MATCH %s"  # noqa: S608
 
     def ranked_sql(self, where, order, limit):
         """Ids and scores of matching entries, best first (bm25 is lower for better)."""
@@ -92,50 +89,55 @@ class SQLiteFTS5:
 
 
 class PostgresFTS:
-    """A `vector tsvector` column on search_indexentry (GIN-indexed), built from our tokens:
-    title tokens weigh A, names B, sub-word tokens C, body D (weights here name the field; the
-    score is ours, see engines/base.py). No PostgreSQL text parser or dictionary is involved,
-    so Khmer and Thai words stay exactly as ICU segmented them."""
+    """tsvector columns on search_indexentry, each GIN-indexed, built from our tokens: `vector`
+    holds the word fields with weights naming them (title A, names B, body D: the names-only
+    autocomplete match and ts_rank read them); `title_vector`, `names_vector` and
+    `subword_vector` hold one field each, unweighted. No PostgreSQL text parser or dictionary is
+    involved, so Khmer and Thai words stay exactly as ICU segmented them.
+
+    A clause's field levels ask each their own column, without weights: GIN keeps no weights,
+    so a weighted tsquery (`'legal':A`) makes PostgreSQL recheck every row holding the word,
+    reading its whole tsvector back from TOAST (`legal`, in 9,500 of 25,000 documents: 110-130
+    ms per level, 7 ms unweighted). Phrases (`<->`, positions) are still rechecked: sub-words.
+    The columns keep no planner statistics (migration 0011), so a common word never tempts
+    the planner into a sequential scan, which reads every row's vector."""
 
     vendor = "postgresql"
+    # The column each clause level asks (see SQLiteFTS5.clause_expression); "exact" and "near"
+    # ask every word field: `vector`.
+    level_columns = {"title": "title_vector", "names": "names_vector", "subwords": "subword_vector"}
 
-    def _lexeme(self, alternative, prefix, names_only, weight=None):
-        weight = weight if weight is not None else ("AB" if names_only else "ABD")
+    def _lexeme(self, alternative, prefix=False, weight=""):
         if len(alternative) == 1:
-            return _pg_quote(alternative[0]) + (":*" + weight if prefix else (":" + weight if weight else ""))
+            suffix = ("*" if prefix else "") + weight
+            return _pg_quote(alternative[0]) + (":" + suffix if suffix else "")
         words = [_pg_quote(w) + (":" + weight if weight else "") for w in alternative]
         return "(" + " <-> ".join(words) + ")"
 
     def match_expression(self, clauses, fuzzy=None, names_only=False):
+        weight = "AB" if names_only else ""
         parts = []
         for clause in clauses:
-            options = [self._lexeme(alt, clause.prefix, names_only) for alt in clause.alternatives]
-            options += [self._lexeme((w,), False, names_only) for w in (fuzzy or {}).get(clause.typed, ())]
+            options = [self._lexeme(alt, clause.prefix, weight) for alt in clause.alternatives]
+            options += [self._lexeme((w,), False, weight) for w in (fuzzy or {}).get(clause.typed, ())]
             parts.append("(" + " | ".join(options) + ")")
         return " & ".join(parts)
 
-    def _options(self, alternatives, prefix, weight):
-        return "(" + " | ".join(self._lexeme(a, prefix, False, weight) for a in alternatives) + ")"
+    def _options(self, alternatives, prefix=False):
+        return "(" + " | ".join(self._lexeme(a, prefix) for a in alternatives) + ")"
 
     def clause_expression(self, clause, level):
-        """As SQLiteFTS5.clause_expression, with fields as weights (title A, names B, body D,
-        sub-words C)."""
+        """As SQLiteFTS5.clause_expression; the field is the column `matching_ids_sql(level)` asks."""
         if level == "near":
             near = clause.approximate_alternatives()
-            return self._options(near, False, "ABD") if near else None
+            return self._options(near) if near else None
         if level == "subwords":
-            return self._lexeme(clause.subwords, False, False, "C") if clause.subwords else None
-        weight = {"title": "A", "names": "B", "exact": "ABD"}[level]
-        return self._options(clause.exact_alternatives(), clause.prefix, weight)
+            return self._lexeme(clause.subwords) if clause.subwords else None
+        return self._options(clause.exact_alternatives(), clause.prefix)
 
-    def matching_ids_sql(self):
-        return "SELECT id FROM search_indexentry WHERE vector @@ CAST(%s AS tsquery)"
-
-    def all_matches_sql(self):
-        return (
-            "SELECT e.id, ts_rank(e.vector, q.q) FROM search_indexentry e, "
-            "(SELECT CAST(%s AS tsquery) AS q) q WHERE e.vector @@ q.q"
-        )
+    def matching_ids_sql(self, level="exact"):
+        column = self.level_columns.get(level, "vector")
+        return f"SELECT id FROM search_indexentry WHERE {column} @@ CAST(%s AS tsquery)"  # noqa: S608
 
     def ranked_sql(self, where, order, limit):
         order_by = {"relevance": "score DESC, e.sort_title", "title": "e.sort_title, e.id"}.get(
@@ -149,9 +151,10 @@ class PostgresFTS:
 
     @staticmethod
     def vector_literal(title, names, body, subwords=""):
-        """A tsvector literal with positions and weights; fields are 100 positions apart so a
-        phrase never spans two fields. (Positions stop at 16383: a phrase past that point of a
-        very long document, body or sub-words, is not found; single words still are.)"""
+        """A tsvector literal of the four fields with positions and weights (sub-words C); fields
+        are 100 positions apart so a phrase never spans two fields. (Positions stop at 16383: a
+        phrase past that point of a very long document, body or sub-words, is not found; single
+        words still are.) `SPLIT` shares it out to the columns."""
         out = []
         position = 1
         for tokens, weight in ((title, "A"), (names, "B"), (body, "D"), (subwords, "C")):
@@ -161,14 +164,23 @@ class PostgresFTS:
             position += 100
         return " ".join(out)
 
+    # The columns from one `vector_literal` `v` (weight D is no weight). Migration 0011 applies
+    # the same split to the vectors stored before it.
+    SPLIT = (
+        "vector = ts_filter(v, '{a,b,d}'), title_vector = setweight(ts_filter(v, '{a}'), 'D'), "
+        "names_vector = setweight(ts_filter(v, '{b}'), 'D'), "
+        "subword_vector = setweight(ts_filter(v, '{c}'), 'D')"
+    )
+
     def write(self, cursor, rows):
         cursor.executemany(
-            "UPDATE search_indexentry SET vector = CAST(%s AS tsvector) WHERE id = %s",
+            f"UPDATE search_indexentry SET {self.SPLIT} "  # noqa: S608
+            "FROM (SELECT CAST(%s AS tsvector) AS v) x WHERE id = %s",
             [(self.vector_literal(t, n, b, sw), i) for i, t, n, b, sw in rows],
         )
 
     def remove(self, cursor, ids):
-        pass  # the vector lives on the entry row, deleted with it
+        pass  # the vectors live on the entry row, deleted with it
 
     def clear(self, cursor, ids=None):
         pass
