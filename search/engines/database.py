@@ -295,8 +295,11 @@ class DatabaseEngine(Engine):
                 f"SELECT m.*, {tag} AS tag FROM ({inner}) m"  # noqa: S608
                 for (inner, _expression), tag in tags.items()
             )
+            params = []
+            for _inner, expression in tags:  # a tuple is the several parameters of one statement
+                params += expression if isinstance(expression, tuple) else [expression]
             with connection.cursor() as cursor:
-                cursor.execute(sql, [expression for _inner, expression in tags])
+                cursor.execute(sql, params)
                 rows = cursor.fetchall()
             # Grouped by tag in C loops (the rows come in tag order already; the stable sort
             # only checks that): a common word's thousands of ids take no Python step each.
