@@ -118,6 +118,9 @@ class Snapshot:
         del words, intern
         self._vocabularies = {}
         self.cache = {}  # derived per tier combination (spelling buckets, neighbours)
+        # Text matches asked of the database ({(statement, expression): bitmap of every entry
+        # matched}); true of this snapshot's index state only, so every patch empties it.
+        self.matches = {}
         # Orders for browsing without text: by title, and by date (newest first). Title ties go
         # by kind and id, as in Elasticsearch (never by row id, which differs between indexes).
         self.by_title = sorted(self.keys, key=self._title_key)
@@ -134,6 +137,7 @@ class Snapshot:
     def patch(self, pks, words):
         """Apply the current rows of entries `pks` (new, changed or gone) and the current
         vocabulary rows of `words` (None: every word) in place."""
+        self.matches.clear()
         pks = sorted(set(pks))
         if pks:
             self._patch_entries(pks)

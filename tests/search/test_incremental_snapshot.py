@@ -215,3 +215,17 @@ def test_the_listing_follows_publishes_from_its_patched_data(indexed, client):
     assert int(counts["LEGAL"]) == int(before) + 1
     assert current() is indexed  # every change was applied in place
     directory_same_as_fresh(current())
+
+
+def test_a_word_searched_before_a_publish_finds_the_published_record_after_it(indexed):
+    """Each snapshot keeps the text matches it was asked for; a publish must not leave a word's
+    old (empty) match behind, nor an unpublish its old hit."""
+    assert search("kestrel").total == 0
+    assert search("legal clinic").total == 1
+    org = publish("Kestrel Legal Clinic", "KH:07")
+    assert [h.url for h in search("kestrel").hits] == [org.get_absolute_url()]
+    assert search("legal clinic").total == 2
+    Organization.objects.filter(pk=org.pk).update(live=False)  # unpublished
+    api.refresh([f"organization:{org.translation_key}"])
+    assert search("kestrel").total == 0
+    assert current() is indexed  # patched in place, not read afresh
