@@ -356,7 +356,7 @@ MAP_LIST_PAGE_SIZE = 50
 MAP_CACHE_SECONDS = int(os.environ.get("MAP_CACHE_SECONDS", "300"))
 # The directory listing and search pages anonymous visitors are shown are kept this long
 # (seconds; 0 = off, as in development and tests; production keeps them 60 s), keyed on the
-# search index's state, so a publish shows at once (portal/page_cache.py).
+# search index's state, so a publish shows at once (search/page_cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0"))
 
 # Research library: uploads and text extraction (library/extraction/).
