@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory.filters import _reference as reference_caches
+from search.engines import snapshot as snapshots
 
 INDEX = reverse("directory:index")
 
@@ -98,6 +99,10 @@ def test_words_and_filters_cost_the_same_few_queries_at_three_times_the_scale(
         _index_follows_saves(None)
         reference_caches.clear()
         client.get(INDEX + query)  # warm, as above: snapshot, synonyms and reference caches
+        # The text matches the warm page kept are let go: the page measured asks its text match,
+        # as the first page after any publish does (the count is the page's full cost).
+        for snap in snapshots._snapshots.values():
+            snap.matches.clear()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(INDEX + query)
         assert response.status_code == 200
