@@ -199,8 +199,16 @@
   }
 
   var POPUP_OPTIONS = { maxWidth: 320, minWidth: 220, autoPanPaddingTopLeft: [60, 20], autoPanPaddingBottomRight: [20, 20] };
+  var whenClustered = null; // called once every marker of the GeoJSON has been clustered
   var cluster = L.markerClusterGroup({
     chunkedLoading: true,
+    chunkProgress: function (processed, total) {
+      if (processed === total && whenClustered) {
+        // The last chunk draws its clusters right after this call, in the same task.
+        window.setTimeout(whenClustered, 0);
+        whenClustered = null;
+      }
+    },
     showCoverageOnHover: false,
     maxClusterRadius: 45,
     spiderfyOnMaxZoom: true,
@@ -257,22 +265,30 @@
       (byService[p.s] = byService[p.s] || []).push(marker);
       markers.push(marker);
     });
-    cluster.addLayers(markers);
     if (markers.length) {
       // Open on the markers in Cambodia when there are any (offices abroad would otherwise
-      // zoom the first view out to half of Asia); otherwise on all of them.
+      // zoom the first view out to half of Asia); otherwise on all of them. The view is set
+      // before the markers are clustered, without animation, so the clusters are drawn once at
+      // the final zoom instead of being drawn, animated and replaced.
       var home = markers.filter(function (m) {
         return CAMBODIA_BOX.contains(m.getLatLng());
       });
-      var bounds = home.length
-        ? L.latLngBounds(home.map(function (m) { return m.getLatLng(); }))
-        : cluster.getBounds();
-      map.fitBounds(bounds, { maxZoom: 11, padding: [24, 24] });
+      var bounds = L.latLngBounds((home.length ? home : markers).map(function (m) { return m.getLatLng(); }));
+      map.fitBounds(bounds, { maxZoom: 11, padding: [24, 24], animate: false });
     }
     var meta = collection.meta || {};
-    canvas.dataset.loaded = String(markers.length);
-    canvas.dataset.onMap = String(meta.onMap || 0);
-    say(t("loaded", { on: meta.onMap || 0, n: meta.services || 0, approx: meta.approximate || 0 }));
+    var done = function () {
+      // data-loaded says the map has settled: every marker clustered and drawn.
+      canvas.dataset.loaded = String(markers.length);
+      canvas.dataset.onMap = String(meta.onMap || 0);
+      say(t("loaded", { on: meta.onMap || 0, n: meta.services || 0, approx: meta.approximate || 0 }));
+    };
+    if (markers.length) {
+      whenClustered = done;
+      cluster.addLayers(markers);
+    } else {
+      done();
+    }
   }
 
   say(t("loading"));
