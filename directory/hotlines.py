@@ -47,11 +47,15 @@ def national_hotlines(country_code=None):
     nationwide = ServiceArea.objects.filter(area__kind=AreaKind.COUNTRY)
     if country_code:
         nationwide = nationwide.filter(area__key=country_code)
-    short_codes = hotline_phones
+    # Candidates for short codes from the phone table alone (the query below applies the
+    # service's and organization's conditions to them): joined to the services, this read every
+    # service row at national scale. The short-code test is in Python on this narrow query: as a
+    # regular expression in SQL, SQLite called Python for it on every hotline phone.
+    short_codes = ServicePhone.objects.filter(channel=Channel.HOTLINE, visibility=Visibility.PUBLIC).exclude(
+        number__startswith="+"
+    )
     if country_code:
         short_codes = short_codes.filter(country__in=[country_code] + ([""] if country_code == "KH" else []))
-    # The short-code test in Python on a narrow query: as a regular expression in SQL, SQLite
-    # called Python for it on every hotline phone (and every service area of it).
     numbers = short_codes.order_by().values_list("pk", "number")
     short_ids = [pk for pk, number in numbers if is_dialled_as_short_code(number)]
     phones = (

@@ -9,14 +9,15 @@ from types import SimpleNamespace
 import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
-from services_map.coverage import Cell
+from services_map.coverage import Cell, ServiceItem
 from services_map.templatetags.coverage_tags import (
     FRESHNESS_BADGES,
     FreshnessLabels,
     coverage_cell,
+    coverage_services,
     freshness_label,
 )
 
@@ -131,3 +132,53 @@ def test_matrix_cells_are_the_markup_they_were(language):
     with translation.override(language):
         for counts in itertools.product(range(3), repeat=4):
             assert coverage_cell(Cell(*counts)) == reference_cell(Cell(*counts)), counts
+
+
+def reference_services(items, area, limit=25):
+    """The province page's service lines as the tag made them with format_html_join."""
+    badge = '<span class="badge{}" data-testid="{}">{}</span>'
+    based = format_html(badge, " based-badge", "based-here", gettext("based here"))
+    nationwide = format_html(badge, "", "reaches-here", gettext("nationwide"))
+    reaching = format_html(badge, "", "reaches-here", gettext("reaches here from elsewhere"))
+    rows = []
+    for item in items[:limit]:
+        where = based if area.pk in item.based else nationwide if item.nationwide else reaching
+        rows.append((item.pk, item.url, item.name, item.organization_name, where, reference(item)))
+    return format_html_join(
+        "",
+        '\n    <li data-testid="coverage-service" data-service="{}">\n      <a href="{}">{}</a> – {} {}'
+        '\n      <br><span class="small">{}</span>\n    </li>',
+        rows,
+    )
+
+
+HOSTILE = ["<script>alert(1)</script>", 'Tom & Jerry "shelter"', "O'Neil <b>", "ជំរក <img src=x onerror=1>"]
+
+
+@pytest.mark.parametrize("language", ["en", "km", "th"])
+def test_province_lines_are_the_markup_they_were_and_escape_what_editors_typed(language):
+    area = SimpleNamespace(pk=7)
+    items = [
+        ServiceItem(
+            pk=100 + i,
+            name=HOSTILE[i % len(HOSTILE)],
+            organization_name=HOSTILE[(i + 1) % len(HOSTILE)],
+            organization_slug=f"org-{i}",
+            families=["SHELTER"],
+            freshness=src.freshness,
+            days=src.days,
+            last_verified=src.last_verified,
+            nationwide=i % 3 == 1,
+            based={7} if i % 3 == 0 else set(),
+        )
+        for i, src in enumerate(ITEMS)
+    ]
+    with translation.override(language):
+        made = coverage_services(items, area, limit=30)
+        assert made == reference_services(items, area, limit=30)
+        assert "<script>" not in made and "<img" not in made and "<b>" not in made
+        # Labels kept from an earlier page in another language are not reused in this one.
+        assert coverage_services(items, area, limit=30) == made
+    if language != "en":
+        with translation.override("en"):
+            assert coverage_services(items, area, limit=30) != made
