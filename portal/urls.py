@@ -12,6 +12,7 @@ from accounts.views import SignInView
 from directory import urls as directory_urls
 from portal.health import healthz
 from portal.language_views import set_language
+from portal.robots import robots_txt
 from search import urls as search_urls
 from services_map import urls as services_map_urls
 
@@ -24,6 +25,7 @@ def favicon(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
