@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import CharField, IntegerField, Q, Value
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -37,19 +37,18 @@ from wagtail.models import Locale
 from search import registry
 from search.partial import split_typed
 
+from . import listing_rows
 from .facets import Selection
 from .models import (
     AcceptingReferrals,
     Area,
     AreaKind,
     Language,
-    NameKind,
     Organization,
-    OrganizationName,
     Service,
-    ServiceTerm,
     TaxonomyTerm,
 )
+from .translations import content_language
 
 MAX_QUERY_LENGTH = 200  # characters of free text kept
 MAX_QUERY_WORDS = 8
@@ -223,8 +222,7 @@ class DirectorySearch:
     def ordered_results(self):
         """The matching organizations in the chosen order, as a sequence Paginator slices: each
         page fetches only its own rows."""
-        queryset = self.published().select_related("country", "area", "area__province", "successor")
-        return _PagedByKey(queryset, self.selection, self._order, self._shown_services)
+        return _PagedByKey(self.locale.pk, self.selection, self._order, self._shown_services)
 
     results = ordered_results
 
@@ -386,11 +384,12 @@ class DirectorySearch:
 
 class _PagedByKey:
     """Organizations shown in the order of index entry ids; Paginator slices it, and each slice
-    fetches only its own rows (with the queryset's prefetches). Services listed under each are
-    those meeting the service-level filters (`shown`: a bitmap of service entries; None: all)."""
+    fetches only its own rows (`listing_rows.ListedOrganization`: what a card shows, in the
+    interface language). Services listed under each are those meeting the service-level filters
+    (`shown`: a bitmap of service entries; None: all)."""
 
-    def __init__(self, queryset, selection, order, shown):
-        self.queryset = queryset
+    def __init__(self, locale_id, selection, order, shown):
+        self.locale_id = locale_id
         self.selection = selection
         self.order = order
         self.shown = shown
@@ -407,9 +406,7 @@ class _PagedByKey:
     def __getitem__(self, index):
         entries = self.order[index] if isinstance(index, slice) else [self.order[index]]
         keys = self.selection.object_ids(entries)
-        rows = {str(o.translation_key): o for o in self.queryset.filter(translation_key__in=keys)}
-        page = [rows[key] for key in keys if key in rows]
-        _attach_services(page)
+        page = listing_rows.organizations(self.locale_id, keys, content_language(), _terms_including)
         if self.shown is not None:
             snap, shown = self.selection.snap, self.selection.snap.as_bytes(self.shown)
             for org in page:
@@ -421,59 +418,14 @@ class _PagedByKey:
         return page if isinstance(index, slice) else page[0]
 
 
-class ListedService:
-    """A live service as a listing shows it under its organization: plain values, no model
-    instance (a page lists about a hundred). `name` and `description` may be replaced by a
-    translation's (translations.localize_organizations), in memory only."""
-
-    def __init__(self, pk, organization_id, translation_key, name, description):
-        self.pk = self.id = pk
-        self.organization_id = organization_id
-        self.translation_key = translation_key
-        self.name = name
-        self.description = description
-        self.listed_terms = []  # TaxonomyTerm, in the editor's order
-        self.untranslated = False
-
-
-def _attach_services(orgs):
-    """Give each organization its live services (`matching_services`, by name) and its acronyms
-    (`listed_acronyms`), and each service its types (`listed_terms`, in the editor's order): two
-    statements for the whole page, whatever its size (the services, then acronyms and service
-    types together), and type names from the per-process taxonomy."""
-    by_pk = {org.pk: org for org in orgs}
-    for org in orgs:
-        org.matching_services, org.listed_acronyms = [], []
-    if not orgs:
-        return
-    services = {}
-    rows = Service.objects.filter(live=True, organization_id__in=by_pk).order_by("name", "pk")
-    for row in rows.values_list("pk", "organization_id", "translation_key", "name", "description"):
-        service = ListedService(*row)
-        services[service.pk] = service
-        by_pk[service.organization_id].matching_services.append(service)
-    zero, one = Value(0, output_field=IntegerField()), Value(1, output_field=IntegerField())
-    blank = Value("", output_field=CharField())
-    acronyms = (
-        OrganizationName.objects.filter(organization_id__in=by_pk, kind=NameKind.ACRONYM)
-        .order_by()
-        .values_list(zero, "organization_id", zero, "name", "sort_order", "pk")
-    )
-    types = (
-        ServiceTerm.objects.filter(service__live=True, service__organization_id__in=by_pk)
-        .order_by()
-        .values_list(one, "service_id", "term_id", blank, "sort_order", "pk")
-    )
-    rows = sorted(acronyms.union(types, all=True), key=lambda row: (row[4] is None, row[4] or 0, row[5]))
+def _terms_including(ids):
+    """{pk: TaxonomyTerm} from the per-process taxonomy, read again once when it lacks one of
+    `ids` (a type added since)."""
     terms = _terms_by_id()
-    if any(row[0] == 1 and row[2] not in terms for row in rows):
-        _reference.clear()  # a type added since the cache was read
+    if not ids <= terms.keys():
+        _reference.clear()
         terms = _terms_by_id()
-    for tag, owner, term_id, name, _order, _pk in rows:
-        if tag == 0:
-            by_pk[owner].listed_acronyms.append(name)
-        elif owner in services and term_id in terms:
-            services[owner].listed_terms.append(terms[term_id])
+    return terms
 
 
 _REFERENCE_SECONDS = 300  # provinces and service types are reference data: rarely edited

@@ -8,6 +8,9 @@ Per field, a translation falls back to the original: a blank translated field sh
 text, and so does a record with no live translation at all. Such a record (or service) gets
 `untranslated = True`, and the templates say "Not yet translated" next to it
 (`includes/untranslated_note.html`): never a blank, never a raw message id.
+
+The directory listing applies the same rule in SQL, reading each page's rows with their
+translations (directory/listing_rows.py); the rest use `localize_organizations`.
 """
 
 from django.conf import settings
@@ -21,12 +24,21 @@ ORG_FIELDS = ("name", "description")
 SERVICE_FIELDS = ("name", "description")
 
 
-def active_content_locale():
-    """The content locale matching the interface language, or None for the default locale."""
+def content_language():
+    """The interface language when it is not the default locale's (whose records need no
+    translating), else None. Its content locale may not exist: then nothing is translated."""
     language = (get_language() or "").split("-")[0]
     # The default locale's language without a query (what Locale.get_default() looks up).
     default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
     if not language or language == default:
+        return None
+    return language
+
+
+def active_content_locale():
+    """The content locale matching the interface language, or None for the default locale."""
+    language = content_language()
+    if language is None:
         return None
     return Locale.objects.filter(language_code=language).first()
 

@@ -6,20 +6,24 @@ national scale (issue 13). The markup is that of `components/result.html` (now h
 `components/facet.html` (still the search, map and library pages' template), to the byte:
 tests/directory/test_listing_markup.py renders both ways and compares.
 
-Every value goes through `format_html` or, in the filter boxes' values, `_e` (the same escaping
-without its overhead); translations included; nothing is marked safe but markup built here.
+Every value goes through `_e` (html.escape, what `format_html` does to a value, without its
+overhead: a page puts in about 1,500) or, in the filter boxes' frames, `format_html`; URLs and
+translations included; nothing is marked safe but markup built here from escaped values.
 """
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 from html import escape as _escape
 
 from django import template
 from django.template.defaultfilters import truncatechars
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from ..models import Organization
 from .directory_tags import facet_input_id
 
 register = template.Library()
@@ -29,9 +33,9 @@ SERVICES_SHOWN = 5
 
 def _untranslated_note():
     # includes/untranslated_note.html, with the newline that ends the file.
-    return format_html(
-        '<span class="untranslated-note badge" data-testid="untranslated-note">{}</span>\n',
-        gettext("Not yet translated: shown in English"),
+    return (
+        '<span class="untranslated-note badge" data-testid="untranslated-note">'
+        f"{_e(gettext('Not yet translated: shown in English'))}</span>\n"
     )
 
 
@@ -42,9 +46,9 @@ def _choice_labels(model, field):
     return dict(model._meta.get_field(field).flatchoices)
 
 
-def _display(obj, field):
+def _display(model, obj, field):
     value = getattr(obj, field)
-    return _choice_labels(type(obj), field).get(value, value)
+    return _choice_labels(model, field).get(value, value)
 
 
 @lru_cache(maxsize=4096)
@@ -64,7 +68,9 @@ def _join(parts):
 def _e(value):
     """`value` as format_html puts it in markup: escaped, unless it is markup already (what
     `conditional_escape` does, without its per-call overhead: the filter boxes put in about
-    900 values a page)."""
+    900 values a page, the cards about 600)."""
+    if type(value) is str:  # most values: plain text read from the database
+        return _escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape(str(value))
@@ -72,106 +78,127 @@ def _e(value):
 
 @register.simple_tag
 def result_cards(orgs):
-    """The `<li>` card of each organization of a listing page (components/result.html)."""
-    note = _untranslated_note()
-    return _join(_card(org, note) for org in orgs)
+    """The `<li>` card of each organization of a listing page (components/result.html), for the
+    listing's rows (`directory.listing_rows.ListedOrganization`: plain values, localized)."""
+    words = {
+        "note": _untranslated_note(),
+        "demo": _e(gettext("Demo")),
+        "now": _e(gettext("Now:")),
+        "services": _e(gettext("Services")),
+        "url": _organization_urls(),
+        "term": _term_names(),
+    }
+    return SafeString("".join([_card(org, words) for org in orgs]))
 
 
-def _card(org, note):
-    url = org.get_absolute_url()
+# What Django's `slug` path converter matches: such a slug goes into a URL as it is.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+_PLACEHOLDER = "slug-placeholder"
+
+
+def _organization_urls():
+    """`url(slug)`: `reverse("directory:organization", slug=slug)` for a page of cards; reversed
+    once (the language prefix included), a slug the converter takes is put in as it is."""
+    prefix, _, suffix = reverse("directory:organization", kwargs={"slug": _PLACEHOLDER}).partition(
+        _PLACEHOLDER
+    )
+
+    def url(slug):
+        if _SLUG.match(slug):
+            return f"{prefix}{slug}{suffix}"
+        return reverse("directory:organization", kwargs={"slug": slug})
+
+    return url
+
+
+def _term_names():
+    """`name(term)`: a service type's name in the active language, looked up once a page."""
+    names = {}
+
+    def name(term):
+        found = names.get(term.pk)
+        if found is None:
+            found = names[term.pk] = term.name
+        return found
+
+    return name
+
+
+def _card(org, words):
+    """One card. Every value is escaped here (`_e`), URLs included; the only markup put in as it
+    is is built in this module."""
+    url = _e(words["url"](org.slug))
     closed = org.is_closed
     acronyms = ""
     if org.listed_acronyms:
-        names = format_html_join(", ", "{}", ((a,) for a in org.listed_acronyms))
-        acronyms = format_html(' <span class="acronyms">({})</span>', names)
-    demo = ""
-    if org.is_demo:
-        demo = format_html('<span class="badge demo" data-testid="demo-badge">{}</span>', gettext("Demo"))
-    place = ""
-    if org.area and org.area.province:
-        place = format_html("{}, ", org.area.province.name)
-    country = org.country
-    head = format_html(
-        '<li class="result{}" data-testid="result" data-slug="{}">\n'
+        acronyms = f' <span class="acronyms">({", ".join([_e(a) for a in org.listed_acronyms])})</span>'
+    demo = f'<span class="badge demo" data-testid="demo-badge">{words["demo"]}</span>' if org.is_demo else ""
+    place = f"{_e(org.province.name)}, " if org.province is not None else ""
+    country = _e(org.country.name) if org.country is not None else ""
+    parts = [
+        f'<li class="result{" closed" if closed else ""}" data-testid="result" data-slug="{_e(org.slug)}">\n'
         '  <h3 class="result-title">\n'
-        '    <a href="{}">{}</a>{}\n'
-        "    {}\n"
-        "    {}\n"
+        f'    <a href="{url}">{_e(org.name)}</a>{acronyms}\n'
+        f"    {demo}\n"
+        f"    {words['note'] if org.untranslated else ''}\n"
         "  </h3>\n"
         '  <p class="result-meta">\n'
-        '    <span class="org-type">{}</span> ·\n'
-        '    <span class="place">{}{}</span>\n'
-        "  </p>\n",
-        " closed" if closed else "",
-        org.slug,
-        url,
-        org.name,
-        acronyms,
-        demo,
-        note if org.untranslated else "",
-        _display(org, "org_type"),
-        place,
-        country.name if country is not None else "",
-    )
-    status = ""
+        f'    <span class="org-type">{_e(_display(Organization, org, "org_type"))}</span> ·\n'
+        f'    <span class="place">{place}{country}</span>\n'
+        "  </p>\n  "
+    ]
     if org.status != "active":
         successor = org.successor if org.successor_id else None
         now = ""
         if successor and successor.live:
-            now = format_html(
-                '{} <a href="{}" data-testid="successor-link">{}</a>',
-                gettext("Now:"),
-                successor.get_absolute_url(),
-                successor.name,
+            now = (
+                f'{words["now"]} <a href="{_e(words["url"](successor.slug))}" data-testid="successor-link">'
+                f"{_e(successor.name)}</a>"
             )
-        status = format_html(
-            '\n  <p class="status status-{}" data-testid="result-status">\n'
-            '    <span class="badge{}">{}</span>\n'
-            "    {}\n"
-            "  </p>\n  ",
-            org.status,
-            " warn" if closed else "",
-            _display(org, "status"),
-            now,
+        parts.append(
+            f'\n  <p class="status status-{_e(org.status)}" data-testid="result-status">\n'
+            f'    <span class="badge{" warn" if closed else ""}">'
+            f"{_e(_display(Organization, org, 'status'))}</span>\n"
+            f"    {now}\n"
+            "  </p>\n  "
         )
-    description = ""
+    parts.append("\n  ")
     if org.description:
-        description = format_html('<p class="result-description">{}</p>', _shortened(org.description))
+        parts.append(f'<p class="result-description">{_e(_shortened(org.description))}</p>')
+    parts.append("\n  \n  ")
     services = org.matching_services
-    listed = ""
     if services:
-        items = _join(_service_item(org, url, service, note) for service in services[:SERVICES_SHOWN])
+        note = words["note"]
+        term = words["term"]
+        items = "".join([_service_item(org, url, s, note, term) for s in services[:SERVICES_SHOWN]])
         more = ""
         if len(services) > SERVICES_SHOWN:
             n = len(services) - SERVICES_SHOWN
-            more = format_html(
-                '<p class="more muted small"><a href="{}#services">{}</a></p>',
-                url,
-                ngettext("and %(counter)s more service", "and %(counter)s more services", n) % {"counter": n},
-            )
-        listed = format_html(
-            '\n  <ul class="result-services" aria-label="{}">\n    {}\n  </ul>\n  {}\n  ',
-            gettext("Services"),
-            items,
-            more,
+            label = ngettext("and %(counter)s more service", "and %(counter)s more services", n)
+            label %= {"counter": n}
+            more = f'<p class="more muted small"><a href="{url}#services">{_e(label)}</a></p>'
+        parts.append(
+            f'\n  <ul class="result-services" aria-label="{words["services"]}">\n'
+            f"    {items}\n  </ul>\n  {more}\n  "
         )
-    return head + format_html("  {}\n  {}\n  \n  {}\n  \n</li>\n", status, description, listed)
+    parts.append("\n  \n</li>\n")
+    return "".join(parts)
 
 
-def _service_item(org, url, service, note):
+def _service_item(org, url, service, note, term_name):
+    """One service's `<li>` (`url`: the organization's, escaped already)."""
     name = service.name
-    types = []
-    for term in service.listed_terms:
-        term_name = term.name
-        if term_name != name:
-            types.append(format_html('<span class="badge type">{}</span> ', term_name))
-    return format_html(
-        '\n    <li><a href="{}#service-{}">{}</a>{}\n      {}\n    </li>\n    ',
-        url,
-        service.pk,
-        name,
-        format_html(" {}", note) if service.untranslated and not org.untranslated else "",
-        _join(types),
+    types = "".join(
+        [
+            f'<span class="badge type">{_e(term)}</span> '
+            for term in map(term_name, service.listed_terms)
+            if term != name
+        ]
+    )
+    noted = f" {note}" if service.untranslated and not org.untranslated else ""
+    return (
+        f'\n    <li><a href="{url}#service-{_e(service.pk)}">{_e(name)}</a>{noted}\n'
+        f"      {types}\n    </li>\n    "
     )
 
 

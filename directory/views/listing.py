@@ -10,7 +10,6 @@ from search.page_cache import index_state, public_page_cache
 from search.suggestions import no_result_suggestions
 
 from ..filters import DirectorySearch
-from ..translations import localize_organizations
 
 
 @require_GET
@@ -19,7 +18,6 @@ def directory_index(request):
     search = DirectorySearch(request.GET, viewer=request.user)
     paginator = Paginator(search.ordered_results(), settings.DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))  # "abc", 0 or 9999 fall back to a real page
-    page.object_list = localize_organizations(page.object_list)
     page_links = [
         (number, None if number == paginator.ELLIPSIS else search.query_string(page=number))
         for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -2,8 +2,11 @@
 (directory/templatetags/listing_tags.py, issue 13); their markup must stay what the templates
 gave, to the byte: the browser and accessibility tests, the stylesheet and the other tests read it.
 
-The cards' template (components/result.html) is kept below as it was, and rendered beside the
-listing for the very objects the listing showed, in English and in Khmer; the filter boxes are
+The cards' template (components/result.html) is kept below as it was, and rendered for the
+organizations the listing showed as the listing once read them: model instances from the ORM
+with their country, area, province and successor, acronyms and services' types from their
+relations, and translations applied here field by field, independently of the listing's own rows
+(directory/listing_rows.py, plain values from three SQL statements). The filter boxes are
 compared with components/facet.html, which the search, map and library pages still use.
 """
 
@@ -11,11 +14,14 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from wagtail.models import Locale
 
-from directory.models import Organization, OrganizationName
+from directory.models import Organization, OrganizationName, OrganizationPhone, Service
 from directory.templatetags.listing_tags import facet_boxes, result_cards
+from tests.conftest import build_tiered_org
 from tests.search.conftest import make_live_copy_in
 
 RESULT_TEMPLATE = """{% load i18n %}<li class="result{% if org.is_closed %} closed{% endif %}" data-testid="result" data-slug="{{ org.slug }}">
@@ -51,11 +57,16 @@ RESULT_TEMPLATE = """{% load i18n %}<li class="result{% if org.is_closed %} clos
 """  # noqa: E501
 
 
+HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+
+
 @pytest.fixture
 def listing(make_org, make_service):
     """Organizations covering every branch of a card: acronyms and user text with markup
     characters, demo, closed with a live successor, renamed with a draft one, inactive, no
-    province, a long description, more than five services, a type named as its service."""
+    province, a long description, more than five services, a type named as its service, no
+    services at all, hostile text in every field a card shows, Khmer and Thai titles (whole,
+    and with a blank field), and an organization with content of every tier."""
     heir = make_org("Heir & Sons <Foundation>", slug="heir", area_key="KH:02")
     make_service(heir, "Shelter", terms=["SHELTER"], serves_children=True)  # type named as the service
     draft_heir = make_org("Draft heir", slug="draft-heir", live=False)
@@ -80,7 +91,69 @@ def listing(make_org, make_service):
     OrganizationName.objects.create(organization=many, name="M&S", kind="acronym")
     OrganizationName.objects.create(organization=many, name="<MS>", kind="acronym")
     make_live_copy_in("km", many, name="សេវាច្រើន", description="")  # a blank field: noted
+    make_org("Quiet Org Without Services", slug="quiet", area_key="KH:02", description="No services yet.")
+    hostile = make_org(HOSTILE, slug="hostile", area_key="KH:02", description=HOSTILE, status="closed")
+    OrganizationName.objects.create(organization=hostile, name=HOSTILE, kind="acronym")
+    hostile_service = make_service(hostile, HOSTILE, terms=["SHELTER.SHORT"], serves_children=True)
+    make_live_copy_in("km", hostile, name=f"ខ្មែរ {HOSTILE}", description=f"ពិពណ៌នា {HOSTILE}")
+    make_live_copy_in("th", hostile, name=f"ไทย {HOSTILE}", description="")
+    make_live_copy_in("km", hostile_service, name=f"សេវា {HOSTILE}", description="")
+    titled = make_org("Reception Centre", slug="titled", area_key="KH:02", description="Receives migrants.")
+    titled_service = make_service(titled, "Emergency shelter", terms=["SHELTER"], description="Short stays.")
+    make_service(titled, "Legal advice", terms=["LEGAL"], description="Free advice.")  # no translation
+    make_live_copy_in("km", titled, name="មណ្ឌលទទួល", description="ទទួលជនចំណាកស្រុក។")
+    make_live_copy_in("th", titled, name="ศูนย์รับตัว", description="รับแรงงาน")
+    make_live_copy_in("km", titled_service, name="ជម្រកបន្ទាន់", description="ស្នាក់នៅខ្លី។")
+    make_live_copy_in("th", titled_service, name="ที่พักฉุกเฉิน", description="")
+    build_tiered_org(make_org, make_service)
     return Organization.objects.filter(live=True)
+
+
+def _in_order(rows):
+    """Orderable rows in the editor's order (a row without a sort order last), then by id."""
+    return sorted(rows, key=lambda row: (row.sort_order is None, row.sort_order or 0, row.pk))
+
+
+def _localized(record, language, model):
+    """`record` with the name and description of its live translation in `language`, field by
+    field (a blank translated field, or no translation, keeps the original and is noted)."""
+    record.untranslated = False
+    locale = Locale.objects.filter(language_code=language).first()
+    if language == settings.LANGUAGE_CODE or locale is None:
+        return record
+    copy = model.objects.filter(live=True, locale=locale, translation_key=record.translation_key).first()
+    if copy is None:
+        record.untranslated = True
+        return record
+    for field in ("name", "description"):
+        if getattr(copy, field):
+            setattr(record, field, getattr(copy, field))
+        elif getattr(record, field):
+            record.untranslated = True
+    return record
+
+
+def _as_once_read(listed, language, filtered):
+    """The organizations of a listing page as the listing read them before issue 13's rows:
+    model instances and their relations (the services shown: those the page shows, which must
+    be every live one when nothing filters them)."""
+    orgs = []
+    for shown in listed:
+        org = Organization.objects.select_related("country", "area", "area__province", "successor").get(
+            pk=shown.pk
+        )
+        org.listed_acronyms = [n.name for n in _in_order(org.names.filter(kind="acronym"))]
+        live = Service.objects.filter(organization=org, live=True).order_by("name", "pk")
+        pks = {s.pk for s in shown.matching_services}
+        if not filtered:
+            assert pks == {s.pk for s in live}
+        services = [s for s in live if s.pk in pks]
+        for service in services:
+            service.listed_terms = [link.term for link in _in_order(service.term_links.all())]
+            _localized(service, language, Service)
+        org.matching_services = services
+        orgs.append(_localized(org, language, Organization))
+    return orgs
 
 
 def _shown(client, language, params):
@@ -90,7 +163,7 @@ def _shown(client, language, params):
     return response
 
 
-@pytest.mark.parametrize("language", ["en", "km"])
+@pytest.mark.parametrize("language", ["en", "km", "th"])
 @pytest.mark.parametrize(
     "params",
     [
@@ -99,22 +172,37 @@ def _shown(client, language, params):
         {"type": "SHELTER.SHORT", "group": "children"},
         {"q": "org"},
         {"country": "th"},
+        {"page": "2"},
     ],
 )
-def test_cards_and_filter_boxes_are_the_templates_markup(client, listing, language, params):
+def test_cards_and_filter_boxes_are_the_templates_markup(client, listing, language, params, settings):
+    settings.DIRECTORY_PAGE_SIZE = 8  # two pages of the listing's 14 organizations
     response = _shown(client, language, params)
     html = response.content.decode()
     page = response.context["page_obj"]
     facets = response.context["shown_facets"]
     with translation.override(language):
         old = engines["django"].from_string(RESULT_TEMPLATE)
-        cards = "".join(old.render({"org": org}) for org in page.object_list)
+        orgs = _as_once_read(page.object_list, language, filtered=any(k != "page" for k in params))
+        cards = "".join(old.render({"org": org}) for org in orgs)
         boxes = "".join(render_to_string("components/facet.html", {"facet": facet}) for facet in facets)
         assert result_cards(page.object_list) == cards
         assert facet_boxes(facets) == boxes
     translation.activate(settings.LANGUAGE_CODE)
     assert cards and cards in html
     assert boxes and boxes in html
+
+
+def test_every_shape_of_card_is_compared(client, listing, settings):
+    """The comparison above meets every branch: an organization without services, with more
+    than five, hostile text, translated titles and the tiered organization all reach a page."""
+    settings.DIRECTORY_PAGE_SIZE = 8
+    slugs = set()
+    for page in ("1", "2"):
+        response = _shown(client, "km", {"page": page})
+        slugs |= {org.slug for org in response.context["page_obj"].object_list}
+    translation.activate(settings.LANGUAGE_CODE)
+    assert {"quiet", "many", "hostile", "titled", "tiered-shelter-network", "closed", "renamed"} <= slugs
 
 
 def test_every_branch_of_a_card_is_shown(client, listing):
@@ -127,3 +215,40 @@ def test_every_branch_of_a_card_is_shown(client, listing):
     assert 'href="/km/directory/many/#services"' in html or 'href="/directory/many/#services"' in html
     assert "សេវាច្រើន" in html and 'data-testid="untranslated-note"' in html
     assert "status-renamed" in html and "status-inactive" in html
+    assert "មណ្ឌលទទួល" in html and "ជម្រកបន្ទាន់" in html and "Legal advice" in html
+
+
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"
+
+
+@pytest.mark.parametrize("language", ["en", "km", "th"])
+def test_hostile_text_in_a_card_is_escaped(client, listing, language):
+    """Markup typed into a name, acronym, description or service name (and their translations)
+    is shown as text: it never opens an element on the listing."""
+    html = _shown(client, language, {"q": "alert"}).content.decode()
+    translation.activate(settings.LANGUAGE_CODE)
+    results = html[html.index('<ol class="results"') :]
+    results = results[: results.index("</ol>")]
+    card = results[results.index('data-slug="hostile"') :]
+    assert "<script" not in results and "<img" not in results and "alert(1)>" not in results
+    assert ESCAPED in card
+    assert card.count(ESCAPED) >= 4  # name, acronym, description, service
+
+
+def test_a_card_shows_nothing_of_a_tier_above_public_to_anyone(listing, partner_user, editor_user):
+    """A card shows public fields only (name, type, place, status, description, services and
+    their types): no phone, email, contact or address of any tier reaches the listing, for an
+    anonymous visitor, a partner or an editor."""
+    tiered = Organization.objects.get(slug="tiered-shelter-network")
+    secrets = [phone.number for phone in OrganizationPhone.objects.filter(organization=tiered)]
+    secrets += ["+85512000404", "SECRET-SHELTER-ADDRESS", "PUBLIC-OFFICE-ADDRESS", "desk@example.org"]
+    secrets += ["info@example.org", "Recovery shelter", "after hours"]
+    partner, editor = Client(), Client()
+    partner.force_login(partner_user)
+    editor.force_login(editor_user)
+    for viewer in (Client(), partner, editor):
+        html = viewer.get(reverse("directory:index"), {"q": "tiered"}).content.decode()
+        assert 'data-slug="tiered-shelter-network"' in html
+        assert "Emergency shelter for women and girls" in html
+        for secret in secrets:
+            assert secret not in html

@@ -1,0 +1,328 @@
+"""The rows a directory listing page shows: its organizations, their live services, acronyms and
+service types, in the interface language; three SQL statements per page, whatever its size.
+
+A page shows 25 cards. Read as model instances (each organization with its country, area,
+province and successor, then translations as instances again), their building and Django's
+building and compiling of five to seven querysets cost more than the rest of reading the page
+(issue 13: about 16 ms of a 20 ms page at 20,000 services); the SQL itself is a small part of
+it. So the statements are written here once, with table and column names taken from the models,
+every value a query parameter, and rows are kept as plain values (`ListedOrganization`,
+`ListedService`):
+
+1. the organizations, with their country's and province's names, their successor's name, slug
+   and state, and, when the interface language has a content locale, the name and description
+   of their live translation in it (LEFT JOIN: at most one per locale and translation key);
+2. their live services by name, with the same translation columns;
+3. their acronyms and their services' types together (UNION ALL), in the editor's order.
+
+Only public fields are read (names, type, status, place, descriptions, types): nothing tiered
+(phones, emails, contacts, locations) reaches a card, for any viewer. A translation replaces a
+name or description field by field, as `translations.localize_organizations` does: a blank
+translated field falls back to the original and marks the record untranslated, and so does a
+record with no live translation.
+"""
+
+import uuid
+from functools import lru_cache
+
+from django.db import connection
+from django.urls import reverse
+from django.utils.translation import get_language
+from wagtail.models import Locale
+
+from .models import (
+    Area,
+    NameKind,
+    Organization,
+    OrganizationName,
+    OrganizationStatus,
+    Service,
+    ServiceTerm,
+)
+
+_CLOSED = frozenset({OrganizationStatus.MERGED, OrganizationStatus.RENAMED, OrganizationStatus.CLOSED})
+
+
+class _Shown:
+    """A related record as a card shows it: its name, and for a successor its link and state."""
+
+    __slots__ = ("name", "slug", "live")
+
+    def __init__(self, name, slug="", live=False):
+        self.name, self.slug, self.live = name, slug, live
+
+    def get_absolute_url(self):
+        return reverse("directory:organization", kwargs={"slug": self.slug})
+
+
+class ListedOrganization:
+    """A published organization as a listing card shows it: plain values, no model instance.
+    `country` and `province` (None for an organization filed under no province) carry the name
+    in the interface language, as `Area.name` gives it; `successor` its name, slug and state."""
+
+    __slots__ = (
+        "pk",
+        "id",
+        "translation_key",
+        "slug",
+        "name",
+        "description",
+        "org_type",
+        "status",
+        "is_demo",
+        "country",
+        "province",
+        "successor_id",
+        "successor",
+        "matching_services",
+        "listed_acronyms",
+        "untranslated",
+    )
+
+    @property
+    def is_closed(self):
+        return self.status in _CLOSED
+
+    def get_absolute_url(self):
+        return reverse("directory:organization", kwargs={"slug": self.slug})
+
+
+class ListedService:
+    """A live service as a listing shows it under its organization: plain values, no model
+    instance (a page lists about a hundred)."""
+
+    __slots__ = (
+        "pk",
+        "id",
+        "organization_id",
+        "translation_key",
+        "name",
+        "description",
+        "listed_terms",
+        "untranslated",
+    )
+
+    def __init__(self, pk, organization_id, translation_key, name, description):
+        self.pk = self.id = pk
+        self.organization_id = organization_id
+        self.translation_key = translation_key
+        self.name = name
+        self.description = description
+        self.listed_terms = []  # TaxonomyTerm, in the editor's order
+        self.untranslated = False
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(alias, model, field):
+    return f"{alias}.{connection.ops.quote_name(model._meta.get_field(field).column)}"
+
+
+def _pk(alias, model):
+    return f"{alias}.{connection.ops.quote_name(model._meta.pk.column)}"
+
+
+def _in(n):
+    return f"IN ({', '.join(['%s'] * n)})"
+
+
+# The statements, built once per shape (number of values in the IN list, translated or not): the
+# names of tables and columns come from the models; every value is a query parameter.
+
+
+def _translation(alias, model):
+    """(columns, joins) of the content locale of a language (alias l, one parameter) and the live
+    translation in it (alias t, one parameter: True) of `alias`'s row; LEFT JOINs, so the row is
+    there with or without them. The columns: the locale's id (NULL: no such locale, so nothing
+    is translated, nor marked untranslated) and the translation's id (NULL: none live), name and
+    description."""
+    columns = [_pk("l", Locale), _pk("t", model), _col("t", model, "name"), _col("t", model, "description")]
+    joins = (
+        f"LEFT JOIN {_table(Locale)} l ON {_col('l', Locale, 'language_code')} = %s "
+        f"LEFT JOIN {_table(model)} t ON {_col('t', model, 'translation_key')} = "
+        f"{_col(alias, model, 'translation_key')} "
+        f"AND {_col('t', model, 'locale')} = {_pk('l', Locale)} AND {_col('t', model, 'live')} = %s"
+    )
+    return columns, joins
+
+
+@lru_cache(maxsize=64)
+def _organizations_sql(vendor, n, translated):
+    columns = [
+        _pk("o", Organization),
+        _col("o", Organization, "translation_key"),
+        _col("o", Organization, "slug"),
+        _col("o", Organization, "name"),
+        _col("o", Organization, "description"),
+        _col("o", Organization, "org_type"),
+        _col("o", Organization, "status"),
+        _col("o", Organization, "is_demo"),
+        _col("c", Area, "name_en"),
+        _col("c", Area, "name_km"),
+        _col("p", Area, "name_en"),
+        _col("p", Area, "name_km"),
+        _col("o", Organization, "successor"),
+        _col("s", Organization, "name"),
+        _col("s", Organization, "slug"),
+        _col("s", Organization, "live"),
+    ]
+    joins = [
+        f"INNER JOIN {_table(Area)} c ON {_pk('c', Area)} = {_col('o', Organization, 'country')}",
+        f"LEFT JOIN {_table(Area)} a ON {_pk('a', Area)} = {_col('o', Organization, 'area')}",
+        f"LEFT JOIN {_table(Area)} p ON {_pk('p', Area)} = {_col('a', Area, 'province')}",
+        f"LEFT JOIN {_table(Organization)} s "
+        f"ON {_pk('s', Organization)} = {_col('o', Organization, 'successor')}",
+    ]
+    if translated:
+        more, join = _translation("o", Organization)
+        columns += more
+        joins.append(join)
+    return (
+        f"SELECT {', '.join(columns)} FROM {_table(Organization)} o {' '.join(joins)} "  # noqa: S608
+        f"WHERE {_col('o', Organization, 'live')} = %s AND {_col('o', Organization, 'locale')} = %s "
+        f"AND {_col('o', Organization, 'translation_key')} {_in(n)}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _services_sql(vendor, n, translated):
+    columns = [
+        _pk("s", Service),
+        _col("s", Service, "organization"),
+        _col("s", Service, "translation_key"),
+        _col("s", Service, "name"),
+        _col("s", Service, "description"),
+    ]
+    joins = ""
+    if translated:
+        more, joins = _translation("s", Service)
+        columns += more
+    return (
+        f"SELECT {', '.join(columns)} FROM {_table(Service)} s {joins} "  # noqa: S608
+        f"WHERE {_col('s', Service, 'live')} = %s AND {_col('s', Service, 'organization')} {_in(n)} "
+        f"ORDER BY {_col('s', Service, 'name')}, {_pk('s', Service)}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _names_and_types_sql(vendor, n):
+    """Acronyms (tag 0: organization, name) and live services' types (tag 1: service, term) of
+    `n` organizations, each with its sort order and id."""
+    return (
+        f"SELECT 0, {_col('n', OrganizationName, 'organization')}, 0, "  # noqa: S608
+        f"{_col('n', OrganizationName, 'name')}, {_col('n', OrganizationName, 'sort_order')}, "
+        f"{_pk('n', OrganizationName)} FROM {_table(OrganizationName)} n "
+        f"WHERE {_col('n', OrganizationName, 'organization')} {_in(n)} "
+        f"AND {_col('n', OrganizationName, 'kind')} = %s "
+        f"UNION ALL SELECT 1, {_col('st', ServiceTerm, 'service')}, {_col('st', ServiceTerm, 'term')}, '', "
+        f"{_col('st', ServiceTerm, 'sort_order')}, {_pk('st', ServiceTerm)} FROM {_table(ServiceTerm)} st "
+        f"INNER JOIN {_table(Service)} s ON {_pk('s', Service)} = {_col('st', ServiceTerm, 'service')} "
+        f"WHERE {_col('s', Service, 'live')} = %s AND {_col('s', Service, 'organization')} {_in(n)}"
+    )
+
+
+def _key_param(key):
+    """A translation key (a string) as the database takes it."""
+    return _TRANSLATION_KEY.get_db_prep_value(uuid.UUID(key), connection)
+
+
+def _key(value):
+    """A translation key read from the database (a UUID, or 32 hex digits in SQLite) as the
+    search index names it (the hyphenated string)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(uuid.UUID(value))
+
+
+def _translate(record, row):
+    """Name and description from a translation's columns (`_translation`; none: the default
+    locale's language), field by field, as `translations.localize_organizations` does."""
+    record.untranslated = False
+    if not row or row[0] is None:  # the default locale's language, or one without content
+        return
+    _locale, t_id, t_name, t_description = row
+    if t_id is None:
+        record.untranslated = True
+        return
+    untranslated = False
+    if t_name:
+        record.name = t_name
+    elif record.name:
+        untranslated = True
+    if t_description:
+        record.description = t_description
+    elif record.description:
+        untranslated = True
+    record.untranslated = untranslated
+
+
+def organizations(locale_id, keys, language=None, terms=None):
+    """The published organizations of `locale_id` among `keys` (translation keys, as strings),
+    in that order, as `ListedOrganization`s with their live services (`matching_services`, by
+    name), acronyms (`listed_acronyms`) and each service's types (`listed_terms`: TaxonomyTerm
+    from `terms(ids)`, a {pk: term} map holding the ids given; a term it lacks is left out).
+    With `language` (a content language other than the default's), names and descriptions are
+    those of the live translations in its locale where they exist."""
+    if not keys:
+        return []
+    khmer = (get_language() or "en").startswith("km")
+    translated = language is not None
+    params = [language, True] if translated else []
+    params += [True, locale_id, *(_key_param(key) for key in keys)]
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_organizations_sql(connection.vendor, len(keys), translated), params)
+        for row in cursor.fetchall():
+            org = ListedOrganization()
+            org.pk = org.id = row[0]
+            org.translation_key = _key(row[1])
+            org.slug, org.name, org.description, org.org_type, org.status = row[2:7]
+            org.is_demo = bool(row[7])
+            org.country = _Shown(row[9] if khmer and row[9] else row[8])
+            org.province = None if row[10] is None else _Shown(row[11] if khmer and row[11] else row[10])
+            org.successor_id = row[12]
+            org.successor = None if row[12] is None else _Shown(row[13], row[14], bool(row[15]))
+            org.matching_services, org.listed_acronyms = [], []
+            _translate(org, row[16:])
+            found[org.translation_key] = org
+    page = [found[key] for key in keys if key in found]
+    if page:
+        _attach(page, language, terms)
+    return page
+
+
+def _attach(orgs, language, terms):
+    """Services (statement 2), then acronyms and service types (statement 3)."""
+    by_pk = {org.pk: org for org in orgs}
+    translated = language is not None
+    params = [language, True] if translated else []
+    params += [True, *by_pk]
+    services = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_services_sql(connection.vendor, len(by_pk), translated), params)
+        for row in cursor.fetchall():
+            service = ListedService(row[0], row[1], _key(row[2]), row[3], row[4])
+            _translate(service, row[5:])
+            services[service.pk] = service
+            by_pk[service.organization_id].matching_services.append(service)
+        cursor.execute(
+            _names_and_types_sql(connection.vendor, len(by_pk)),
+            [*by_pk, NameKind.ACRONYM.value, True, *by_pk],
+        )
+        rows = cursor.fetchall()
+    # The editor's order (Orderable.sort_order; a row without one last), then the row's id.
+    rows.sort(key=lambda row: (row[4] is None, row[4] or 0, row[5]))
+    term_ids = {row[2] for row in rows if row[0] == 1}
+    by_id = terms(term_ids) if term_ids and terms is not None else {}
+    for tag, owner, term_id, name, _order, _id in rows:
+        if tag == 0:
+            by_pk[owner].listed_acronyms.append(name)
+        elif owner in services and term_id in by_id:
+            services[owner].listed_terms.append(by_id[term_id])
+
+
+_TRANSLATION_KEY = Organization._meta.get_field("translation_key")
