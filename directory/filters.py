@@ -44,7 +44,6 @@ from .models import (
     Area,
     AreaKind,
     Language,
-    Organization,
     Service,
     TaxonomyTerm,
 )
@@ -199,9 +198,6 @@ class DirectorySearch:
             params = [("q", reduced) if key == "q" else (key, value) for key, value in self.url_params()]
             url = f"{reverse('directory:index')}?{urlencode(params)}"
         return {"words": words, "url": url}
-
-    def published(self):
-        return Organization.objects.filter(live=True, locale=self.locale)
 
     @cached_property
     def _order(self):
