@@ -17,13 +17,14 @@ every value a query parameter, and rows are kept as plain values (`ListedOrganiz
 
 Only public fields are read (names, type, status, place, descriptions, types): nothing tiered
 (phones, emails, contacts, locations) reaches a card, for any viewer. A translation replaces a
-name or description field by field, as `translations.localize_organizations` does: a blank
-translated field falls back to the original and marks the record untranslated, and so does a
-record with no live translation.
+name or description field by field with `translations.copy_translation`, as on every other page:
+a blank translated field falls back to the original and marks the record untranslated, and so
+does a record with no live translation.
 """
 
 import uuid
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.db import connection
 from django.urls import reverse
@@ -39,6 +40,7 @@ from .models import (
     Service,
     ServiceTerm,
 )
+from .translations import copy_translation
 
 _CLOSED = frozenset({OrganizationStatus.MERGED, OrganizationStatus.RENAMED, OrganizationStatus.CLOSED})
 
@@ -231,33 +233,18 @@ def _key_param(key):
 def _key(value):
     """A translation key read from the database (a UUID, or 32 hex digits in SQLite) as the
     search index names it (the hyphenated string)."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(uuid.UUID(value))
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
 def _translate(record, row):
     """Name and description from a translation's columns (`_translation`; none: the default
-    locale's language), field by field, as `translations.localize_organizations` does."""
+    locale's language), by `translations.copy_translation`'s rule."""
     record.untranslated = False
     if not row or row[0] is None:  # the default locale's language, or one without content
         return
     _locale, t_id, t_name, t_description = row
-    if t_id is None:
-        record.untranslated = True
-        return
-    untranslated = False
-    if t_name:
-        record.name = t_name
-    elif record.name:
-        untranslated = True
-    if t_description:
-        record.description = t_description
-    elif record.description:
-        untranslated = True
-    record.untranslated = untranslated
+    source = None if t_id is None else SimpleNamespace(name=t_name, description=t_description)
+    copy_translation(source, record, ("name", "description"))
 
 
 def organizations(locale_id, keys, language=None, terms=None):

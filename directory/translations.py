@@ -69,13 +69,15 @@ def localize_organizations(orgs):
         ).only("translation_key", *SERVICE_FIELDS)
     }
     for org in orgs:
-        _copy(translated.get(org.translation_key), org, ORG_FIELDS)
+        copy_translation(translated.get(org.translation_key), org, ORG_FIELDS)
     for service in services:
-        _copy(translated_services.get(service.translation_key), service, SERVICE_FIELDS)
+        copy_translation(translated_services.get(service.translation_key), service, SERVICE_FIELDS)
     return orgs
 
 
-def _copy(source, target, fields):
+def copy_translation(source, target, fields):
+    """`fields` of `target` from its live translation `source` (None: none exists), by the
+    rule above; `target.untranslated` becomes True where the original shows through."""
     if source is None:
         target.untranslated = True
         return
