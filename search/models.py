@@ -140,6 +140,9 @@ class IndexChange(models.Model):
 
     entry_id = models.BigIntegerField(null=True)  # null: anything may have changed (a rebuild)
     words = models.TextField(blank=True)  # vocabulary words whose document counts changed; "*": any
+    # The `IndexState` token the write set: a snapshot that applied this row knows the log still
+    # holds the write it last saw (not one rolled back after it saw it) by finding it again.
+    token = models.CharField(max_length=32, blank=True)
 
     def __str__(self):
         return f"{self.pk}: {self.entry_id}"

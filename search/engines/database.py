@@ -52,20 +52,26 @@ MATCHES_KEPT = 128  # text matches kept per snapshot (a bitmap each: 12 KB at 10
 
 
 def _touch():
-    """Mark the index as changed. Called first in each writing transaction: the row lock it
-    takes orders the writers, so change-log ids (`_log`) follow commit order."""
-    IndexState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    """Mark the index as changed; returns the new token, which `_log` writes on the change's
+    rows. Called first in each writing transaction: the row lock it takes orders the writers,
+    so change-log ids (`_log`) follow commit order."""
+    token = uuid.uuid4().hex
+    IndexState.objects.update_or_create(pk=1, defaults={"token": token})
+    return token
 
 
-def _log(pks, words=None):
+def _log(token, pks, words=None):
     """Record which entries (None: all of them) and vocabulary words a write changed, for the
-    snapshots of every process to apply incrementally (engines/snapshot.py)."""
+    snapshots of every process to apply incrementally (engines/snapshot.py); every row carries
+    the write's `token`."""
     changed = sorted({w for (w, _kind, _tier), n in (words or {}).items() if n})
     text = " ".join(changed) if len(changed) <= LOG_WORDS else "*"
     if pks is None:
-        rows = [IndexChange(entry_id=None, words="*")]
+        rows = [IndexChange(entry_id=None, words="*", token=token)]
     else:
-        rows = [IndexChange(entry_id=pk) for pk in sorted(set(pks))] or [IndexChange(entry_id=0)]
+        rows = [IndexChange(entry_id=pk, token=token) for pk in sorted(set(pks))] or [
+            IndexChange(entry_id=0, token=token)
+        ]
         rows[0].words = text
     IndexChange.objects.bulk_create(rows)
     last = IndexChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -77,7 +83,7 @@ def _log(pks, words=None):
     elif last // LOG_KEPT != (last - len(rows)) // LOG_KEPT:
         # Old rows go; a marker tells a snapshot older than them to re-read everything.
         IndexChange.objects.filter(pk__lte=last - LOG_KEPT).delete()
-        IndexChange.objects.create(entry_id=None, words="*")
+        IndexChange.objects.create(entry_id=None, words="*", token=token)
 
 
 def _count_words(counts, kind, tier, title, names, body, step=1):
@@ -131,7 +137,7 @@ class DatabaseEngine(Engine):
             return 0
         dialect = self.dialect
         with transaction.atomic():
-            _touch()
+            token = _touch()
             existing = {}
             for kind in {d.kind for d in documents}:
                 ids = [d.id for d in documents if d.kind == kind]
@@ -158,7 +164,7 @@ class DatabaseEngine(Engine):
             with connection.cursor() as cursor:
                 _apply_word_counts(cursor, words)
                 dialect.write(cursor, rows)
-            _log([r[0] for r in rows], words)
+            _log(token, [r[0] for r in rows], words)
         return len(documents)
 
     @staticmethod
@@ -189,14 +195,14 @@ class DatabaseEngine(Engine):
     def delete(self, kind, ids):
         ids = [str(i) for i in ids]
         with transaction.atomic():
-            _touch()
+            token = _touch()
             pks = list(IndexEntry.objects.filter(kind=kind, object_id__in=ids).values_list("pk", flat=True))
             words = _words_of_entries(pks)
             with connection.cursor() as cursor:
                 _apply_word_counts(cursor, words)
                 self.dialect.remove(cursor, pks)
             IndexEntry.objects.filter(pk__in=pks).delete()
-            _log(pks, words)
+            _log(token, pks, words)
         return len(pks)
 
     def rebuild(self, kind, documents):
@@ -204,7 +210,7 @@ class DatabaseEngine(Engine):
         see the old index until it commits)."""
         count = 0
         with transaction.atomic():
-            _touch()
+            token = _touch()
             pks = list(IndexEntry.objects.filter(kind=kind).values_list("pk", flat=True))
             with connection.cursor() as cursor:
                 for start in range(0, len(pks), BATCH):
@@ -222,7 +228,7 @@ class DatabaseEngine(Engine):
                 [IndexTerm(term=w, kind=k, tier=t, documents=n) for (w, k, t), n in words.items()],
                 batch_size=BATCH,
             )
-            _log(None)
+            _log(token, None)
         return count
 
     def _insert_batch(self, documents, words):

@@ -10,7 +10,8 @@ Every write stores a new random token in `search_indexstate`, and each search co
 primary-key read). A random token rather than a counter, because a rolled-back write must never
 make an old snapshot look current. When it changed, the snapshot applies the writes since it
 was built from `search_indexchange` (the entries and vocabulary words each write touched,
-logged in the same transaction): re-reading a published record's rows costs about a
+logged in the same transaction, with the token it set, so a snapshot that saw a write later
+rolled back notices and reads afresh): re-reading a published record's rows costs about a
 millisecond, where re-reading 25,000 documents cost 0.4 s. The log is in the database, so every
 process (gunicorn worker) catches up the same way whichever one wrote. A rebuild, a write that
 left no log (a migration), or a process further behind than the log keeps reads everything.
@@ -343,16 +344,27 @@ def _catch_up(snapshot, token, last, first=0):
     cannot tell (a rebuild, a write without a log, or too many changes): build afresh.
     `first`, the oldest row kept: when rows the snapshot has not seen are gone (a rebuild
     clears the log, old rows are pruned), it is read afresh without reading the log."""
-    if last <= snapshot.last_change:
+    seen = snapshot.last_change
+    if last <= seen:
         return False  # the token moved without a logged change
-    if first > snapshot.last_change + 1:
+    if first > seen + 1:
         return False
     with connection.cursor() as cursor:
+        # From the last row the snapshot applied: it must still be there with the token the
+        # snapshot holds. When it is not, the snapshot saw a write inside a transaction that
+        # was then rolled back (its rows gone; on PostgreSQL the ids are not reused, on SQLite
+        # another write's are), and only a fresh read forgets what that write did.
         cursor.execute(
-            "SELECT entry_id, words FROM search_indexchange WHERE id > %s AND id <= %s ORDER BY id LIMIT %s",
-            [snapshot.last_change, last, PATCH_LIMIT + 1],
+            "SELECT id, entry_id, words, token FROM search_indexchange "
+            "WHERE id >= %s AND id <= %s ORDER BY id LIMIT %s",
+            [seen, last, PATCH_LIMIT + 2],
         )
         rows = cursor.fetchall()
+    if seen:
+        if not rows or rows[0][0] != seen or rows[0][3] != snapshot.token:
+            return False
+        rows = rows[1:]
+    rows = [(entry_id, words) for _id, entry_id, words, _token in rows]
     if not rows or len(rows) > PATCH_LIMIT or any(entry_id is None for entry_id, _words in rows):
         return False
     words = set()

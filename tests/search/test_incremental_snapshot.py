@@ -229,3 +229,38 @@ def test_a_word_searched_before_a_publish_finds_the_published_record_after_it(in
     api.refresh([f"organization:{org.translation_key}"])
     assert search("kestrel").total == 0
     assert current() is indexed  # patched in place, not read afresh
+
+
+# -- a write the snapshot saw, then rolled back ---------------------------------------------------
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def test_a_write_seen_inside_a_transaction_that_rolls_back_leaves_nothing_behind(indexed):
+    """A search inside a transaction sees (and patches the process's snapshot with) the
+    transaction's own index writes; when it rolls back, the next write's catch-up must not keep
+    them: the snapshot finds the last write it applied gone from the log and reads afresh. Then
+    the rolled-back record is neither found nor counted, under its own words or any other."""
+    from django.db import transaction
+
+    before = province_counts(search())
+    assert search("clinic").total == 1  # kept text match
+    with pytest.raises(_RolledBack), transaction.atomic():
+        publish("Kampot Ghostmoth Legal Clinic", "KH:07")
+        assert search("ghostmoth").total == 1
+        assert search("clinic").total == 2
+        assert province_counts(search())["kampot"] == 1
+        raise _RolledBack
+    # Committed writes after it (two: on SQLite the first reuses the rolled-back write's ids).
+    publish("Kep Quokka Helpdesk", "KH:23")
+    publish("Pursat Heron Network", "KH:15")
+    assert search("quokka").total == 1 and search("heron").total == 1
+    assert search("ghostmoth").total == 0
+    assert search("clinic").total == 1
+    counts = province_counts(search())
+    assert "kampot" not in counts and counts["kep"] == counts["pursat"] == 1
+    assert {k: v for k, v in counts.items() if k not in ("kep", "pursat")} == before
+    assert "ghostmoth" not in snapshots.get().vocabulary_for(["public"])
+    same_as_fresh(current())
