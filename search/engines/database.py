@@ -49,6 +49,7 @@ SUGGEST_CANDIDATES = 200  # names matching the typed prefix, re-ordered for auto
 LOG_KEPT = 2_000  # change-log rows kept; a snapshot further behind re-reads the whole index
 LOG_WORDS = 2_000  # changed words listed per write; beyond this the snapshot re-reads them all
 MATCHES_KEPT = 128  # text matches kept per snapshot (a bitmap each: 12 KB at 100,000 documents)
+LEVELS_ASKED = ("exact", "near", "subwords", "title", "names")  # a clause's text matches
 
 
 def _touch():
@@ -121,6 +122,39 @@ def _apply_word_counts(cursor, counts):
     if changed:
         cursor.executemany(_ADD_TERMS, changed)
         cursor.executemany(_DROP_UNUSED_TERM, [(w, k, t) for w, k, t, n in changed if n < 0])
+
+
+def _matching_ids(dialect, keys, pks=None):
+    """The entry ids each (statement, expression) of `keys` matches, asked in one SQL statement
+    (a UNION ALL of the statements, tagged): a list of ids per key. With `pks` (sorted entry
+    ids), only among those entries: the dialect's restricted form of each statement."""
+    # Only integers and the dialect's constant statements are joined; every expression and
+    # every id is a query parameter.
+    parts, params = [], []
+    for tag, (statement, expression) in enumerate(keys):
+        inner = statement if pks is None else dialect.restricted_ids_sql(statement)
+        parts.append(f"SELECT m.*, {tag} AS tag FROM ({inner}) m")  # noqa: S608
+        # A tuple is the several parameters of one statement.
+        params += expression if isinstance(expression, tuple) else [expression]
+    with connection.cursor() as cursor:
+        prefix, prefix_params = ("", []) if pks is None else dialect.restrict_to(cursor, pks)
+        cursor.execute(prefix + " UNION ALL ".join(parts), prefix_params + params)
+        rows = cursor.fetchall()
+    # Grouped by tag in C loops (the rows come in tag order already; the stable sort only
+    # checks that): a common word's thousands of ids take no Python step each.
+    rows.sort(key=itemgetter(1))
+    found = [[] for _ in keys]
+    for tag, group in itertools.groupby(rows, itemgetter(1)):
+        found[tag] = list(map(itemgetter(0), group))
+    return found
+
+
+def _rematch(keys, pks):
+    return _matching_ids(dialect_for(connection), keys, pks)
+
+
+# A patch brings the text matches its snapshot keeps up to date for the entries it changed.
+snapshots.register_rematch(_rematch)
 
 
 class DatabaseEngine(Engine):
@@ -280,7 +314,7 @@ class DatabaseEngine(Engine):
         all, whatever the number of words (a UNION ALL of cheap MATCHes, one per clause and
         field asked, ids only, no SQL ranking: FTS5 reads the same posting lists whichever field
         is asked, PostgreSQL asks each field's own GIN-indexed column)."""
-        levels_asked = ("exact", "near", "subwords", "title", "names")
+        levels_asked = LEVELS_ASKED
         dialect = self.dialect
         tags = {}  # {(statement, expression): None}: the statements asked, in order
 
@@ -301,24 +335,7 @@ class DatabaseEngine(Engine):
         matched = {k: bitmap for k in tags if (bitmap := kept.get(k)) is not None}
         missing = [k for k in tags if k not in matched]
         if missing:
-            # Only integers and the dialect's constant statements are joined; every expression
-            # is a query parameter.
-            sql = " UNION ALL ".join(
-                f"SELECT m.*, {tag} AS tag FROM ({inner}) m"  # noqa: S608
-                for tag, (inner, _expression) in enumerate(missing)
-            )
-            params = []
-            for _inner, expression in missing:  # a tuple is the several parameters of one statement
-                params += expression if isinstance(expression, tuple) else [expression]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-            # Grouped by tag in C loops (the rows come in tag order already; the stable sort
-            # only checks that): a common word's thousands of ids take no Python step each.
-            rows.sort(key=itemgetter(1))
-            found = [[] for _ in missing]
-            for tag, group in itertools.groupby(rows, itemgetter(1)):
-                found[tag] = list(map(itemgetter(0), group))
+            found = _matching_ids(dialect, missing)
             if len(kept) + len(missing) > MATCHES_KEPT:
                 kept.clear()
             for k, ids_found in zip(missing, found, strict=True):

@@ -32,6 +32,12 @@ from operator import setitem, sub
 from django.db import connection
 
 PATCH_LIMIT = 500  # changed entries applied in place; more and the snapshot is built afresh
+REMATCH_LIMIT = 200  # changed entries for which kept text matches are re-asked; more and they go
+
+# `rematch(keys, pks)`: the ids among entries `pks` that each kept text match (statement,
+# expression) of `keys` matches now, in one SQL statement (the database engine registers it:
+# the statements are its own). Without it a patch lets the kept matches go.
+_rematch = None
 
 _lock = threading.Lock()
 _snapshots = {}
@@ -120,7 +126,8 @@ class Snapshot:
         self._vocabularies = {}
         self.cache = {}  # derived per tier combination (spelling buckets, neighbours)
         # Text matches asked of the database ({(statement, expression): bitmap of every entry
-        # matched}); true of this snapshot's index state only, so every patch empties it.
+        # matched}, filled by the database engine); every patch re-asks them for the changed
+        # entries only (`_patch_matches`).
         self.matches = {}
         # Orders for browsing without text: by title, and by date (newest first). Title ties go
         # by kind and id, as in Elasticsearch (never by row id, which differs between indexes).
@@ -138,10 +145,10 @@ class Snapshot:
     def patch(self, pks, words):
         """Apply the current rows of entries `pks` (new, changed or gone) and the current
         vocabulary rows of `words` (None: every word) in place."""
-        self.matches.clear()
         pks = sorted(set(pks))
         if pks:
             self._patch_entries(pks)
+            self._patch_matches(pks)
         if words is None or words:
             self._patch_words(words)
 
@@ -211,6 +218,24 @@ class Snapshot:
         for name, (value, update) in list(store.items()):
             if update is None or not update(self, value, pks):
                 del store[name]
+
+    def _patch_matches(self, pks):
+        """Bring the kept text matches up to date for the changed entries `pks`: each is asked
+        again among those entries only (one SQL statement for them all, on the changed entries'
+        text alone: see the dialects' `restrict_to`; asking a common word afresh reads its
+        thousands of ids), and its bits for `pks` replaced; an entry gone matches nothing. The
+        first search after a publish then asks the database only for words not kept."""
+        kept = list(self.matches.items())  # a copy: searches on other threads may add to it
+        if not kept:
+            return
+        if _rematch is None or len(pks) > REMATCH_LIMIT:
+            self.matches.clear()
+            return
+        found = _rematch([key for key, _bitmap in kept], pks)
+        changed = self.bitmap_of(pks)
+        unchanged = ~changed
+        for (key, bitmap), ids in zip(kept, found, strict=True):
+            self.matches[key] = (bitmap & unchanged) | (self.bitmap_of(ids) & changed)
 
     def _patch_words(self, words):
         with connection.cursor() as cursor:
@@ -325,6 +350,12 @@ class Snapshot:
 
     def as_bytes(self, bitmap):
         return bitmap.to_bytes((self.size >> 3) + 1, "little")
+
+
+def register_rematch(rematch):
+    """Set who re-asks kept text matches for changed entries (see `_rematch`)."""
+    global _rematch
+    _rematch = rematch
 
 
 def current_state():

@@ -231,6 +231,96 @@ def test_a_word_searched_before_a_publish_finds_the_published_record_after_it(in
     assert current() is indexed  # patched in place, not read afresh
 
 
+# -- the kept text matches: brought up to date for the changed entries only -----------------------
+
+WORDS = ["kestrel", "legal clinic", "clinic", "zebrafinch", "drop-in centre", "រងគ្រោះ"]
+
+
+def text_match_markers():
+    """The start of each text-match statement asked over the whole index (its expression, a
+    parameter, follows)."""
+    from search.engines.database import LEVELS_ASKED
+
+    dialect = database_engine().dialect
+    return {dialect.matching_ids_sql(level).split("%s")[0] for level in LEVELS_ASKED}
+
+
+def kept_as_asked_afresh(snap):
+    """Every kept match equals what the whole index answers now (asked afresh, unrestricted)."""
+    from search.engines.database import _matching_ids
+
+    keys = list(snap.matches)
+    assert keys
+    fresh = _matching_ids(database_engine().dialect, keys)
+    asked = {k: snap.bitmap_of(ids) for k, ids in zip(keys, fresh, strict=True)}
+    assert {k: snap.matches[k] for k in keys} == asked
+
+
+def kept_ids(snap, text):
+    """The entry ids of the kept "exact" match of the one-word `text`."""
+    dialect = database_engine().dialect
+    exact = '{title names body} : ("' + text + '")' if dialect.vendor == "sqlite" else "('" + text + "')"
+    return set(snap.members(snap.matches[(dialect.matching_ids_sql("exact"), exact)]))
+
+
+def test_a_publish_brings_the_kept_matches_up_to_date_without_letting_them_go(indexed):
+    """New entry, word added and word removed, unpublished: after each, every text match the
+    snapshot kept equals the same match asked afresh of the whole index, and none was dropped."""
+    for text in WORDS:
+        search(text)
+    keys = set(indexed.matches)
+    clinic = Organization.objects.get(name="Battambang Legal Clinic")
+    clinic_entry = indexed.entry_of[("organization", str(clinic.translation_key))]
+    assert kept_ids(indexed, "clinic") == {clinic_entry} and kept_ids(indexed, "kestrel") == set()
+
+    org = publish("Kestrel Legal Clinic ជនរងគ្រោះ", "KH:07")  # a new entry
+    snap = snapshots.get()
+    assert snap is indexed and set(snap.matches) == keys
+    kept_as_asked_afresh(snap)
+    new_entry = snap.entry_of[("organization", str(org.translation_key))]
+    assert kept_ids(snap, "kestrel") == {new_entry}
+    assert kept_ids(snap, "clinic") == {clinic_entry, new_entry}
+
+    clinic.name = "Battambang Zebrafinch Centre"  # "zebrafinch" added; "legal", "clinic" gone
+    clinic.save_revision().publish()
+    api.refresh([f"organization:{clinic.translation_key}"])
+    snap = snapshots.get()
+    assert set(snap.matches) == keys
+    kept_as_asked_afresh(snap)
+    assert kept_ids(snap, "clinic") == {new_entry}
+    assert kept_ids(snap, "zebrafinch") == {clinic_entry}
+
+    Organization.objects.filter(pk=org.pk).update(live=False)  # unpublished: its entry is gone
+    api.refresh([f"organization:{org.translation_key}"])
+    snap = snapshots.get()
+    assert set(snap.matches) == keys
+    kept_as_asked_afresh(snap)
+    assert kept_ids(snap, "kestrel") == set() and kept_ids(snap, "clinic") == set()
+    assert snap is indexed
+    same_as_fresh(snap)
+
+
+def test_the_first_search_after_a_publish_asks_no_kept_word_again_and_finds_the_change(indexed):
+    from django.test.utils import CaptureQueriesContext
+
+    for text in WORDS:
+        search(text)
+    assert search("kestrel").total == 0
+    org = publish("Kestrel Legal Clinic ជនរងគ្រោះ", "KH:07")
+    with CaptureQueriesContext(connection) as captured:
+        result = search("kestrel")
+    assert [h.url for h in result.hits] == [org.get_absolute_url()]
+    asked = [q["sql"] for q in captured.captured_queries]
+    markers = text_match_markers()
+    assert not [sql for sql in asked if any(marker in sql for marker in markers)]
+    assert len([sql for sql in asked if "UNION ALL" in sql]) == 1  # the kept matches, restricted
+    with CaptureQueriesContext(connection) as captured:
+        assert search("legal clinic").total == 2
+        assert search("រងគ្រោះ").total == 1
+    assert not [q for q in captured.captured_queries if any(m in q["sql"] for m in markers)]
+    assert current() is indexed
+
+
 # -- a write the snapshot saw, then rolled back ---------------------------------------------------
 
 
