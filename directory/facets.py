@@ -21,8 +21,8 @@ Only documents of the viewer's tiers count; the directory's documents hold publi
 import heapq
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import repeat
-from operator import add, sub
+from itertools import compress, repeat
+from operator import add, lt, mul, ne, neg, sub
 
 from search import registry
 from search.contract import Query
@@ -96,6 +96,17 @@ class _Directory:
         p = pk - self.offset
         org = self.owner[p] if 0 <= p < len(self.owner) else -1
         return pk if org < 0 else org + self.offset
+
+    def owners_of(self, pks):
+        """`owner_of` of each entry id of `pks`, as a list, in C loops (no Python step per id)."""
+        offset, owner = self.offset, self.owner
+        positions = list(map(sub, pks, repeat(offset)))
+        if positions and (min(positions) < 0 or max(positions) >= len(owner)):
+            return list(map(self.owner_of, pks))
+        found = list(map(owner.__getitem__, positions))
+        # No owner (-1) reads as the entry itself: found + (found < 0) * (position + 1).
+        itself = map(mul, map(lt, found, repeat(0)), map(add, positions, repeat(1)))
+        return list(map(add, map(add, found, itself), repeat(offset)))
 
     def update(self, snap, pks):
         """Apply the changed entries `pks` (the snapshot has applied them already)."""
@@ -335,33 +346,53 @@ class _RelevanceOrder(_Produced):
     read: the organizations whose name is what was typed or starts with it; then those whose
     best hit scores above the default, by that hit; then those whose best hit scores the default
     (most of them), met in their hits' title order; then the rest, by their best hit (or none).
-    The same order as sorting every selected organization by (name rank, best hit, title)."""
+    The same order as sorting every selected organization by (name rank, best hit, title).
 
-    def __init__(self, snap, directory, selected, name_ranks, best, default, plain):
+    A hit's key is one int, `-score * width + title rank` (`width` exceeds every title rank):
+    smaller is better, as the pair (-score, title rank) would be. `pks` and `keys` are the hits
+    that do not score the default, `default` the key of a default-scoring hit ranked first.
+    The hits above the default are walked best first, each organization met at its best hit,
+    only as far as the page is read; an organization's best key is worked out per organization
+    for the few named ones, and for all only if the reading goes past every hit."""
+
+    def __init__(self, snap, directory, selected, name_ranks, pks, keys, default, plain, width):
         self.snap, self.directory, self.selected = snap, directory, selected
-        self.name_ranks, self.best, self.default, self.plain = name_ranks, best, default, plain
+        self.name_ranks, self.default, self.plain = name_ranks, default, plain
+        self.pks, self.keys = pks, keys
+        self.none = width  # the key of an organization without a hit: after every hit
         super().__init__(selected.bit_count(), self._produce())
 
+    def _best(self):
+        """{organization: the key of its best hit (not scoring the default)}, for all."""
+        keys, orgs = self.keys, self.directory.owners_of(self.pks)
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)  # worst first:
+        # the dict keeps the last value given per organization, its best.
+        return dict(zip(map(orgs.__getitem__, order), map(keys.__getitem__, order), strict=True))
+
     def _produce(self):
-        snap, rank, best, default = self.snap, self.snap.title_rank, self.best, self.default
+        snap, rank, default, none = self.snap, self.snap.title_rank, self.default, self.none
         chosen, contains = snap.as_bytes(self.selected), snap.contains
         plain, owner_of = snap.as_bytes(self.plain), self.directory.owner_of
         services_of = self.directory.services_of
+        key_of = dict(zip(self.pks, self.keys, strict=True)).get if self.name_ranks else None
 
         def overall(org):  # the best hit of `org`, plain ones included
-            ranks = [rank.get(pk, 0) for pk in (org, *services_of(org)) if contains(plain, pk)]
-            found = best.get(org, (1, 0))
-            return min(found, (default, min(ranks))) if ranks else found
+            hits = (org, *services_of(org))
+            found = min((k for k in map(key_of, hits) if k is not None), default=none)
+            ranks = [rank.get(pk, 0) for pk in hits if contains(plain, pk)]
+            return min(found, default + min(ranks)) if ranks else found
 
         named = [pk for pk in self.name_ranks if contains(chosen, pk)]
         named.sort(key=lambda pk: (self.name_ranks[pk], overall(pk), rank.get(pk, 0)))
         done = set(named)
-        above = [org for org, key in best.items() if key[0] < default and contains(chosen, org)]
-        above = [org for org in above if org not in done]
-        above.sort(key=lambda org: (best[org], rank.get(org, 0)))
-        done.update(above)
         yield from named
-        yield from above
+        # Hits above the default, best first (keys are unique: they hold a title rank).
+        above = list(compress(range(len(self.keys)), map(lt, self.keys, repeat(default))))
+        above.sort(key=self.keys.__getitem__)
+        for org in self.directory.owners_of(list(map(self.pks.__getitem__, above))):
+            if org not in done and contains(chosen, org):
+                done.add(org)
+                yield org
         # Plain hits in title order: each organization is met first at its best plain hit.
         for pk in _in_title_order(snap, self.plain, sorted_below=4000):
             org = owner_of(pk)
@@ -369,7 +400,9 @@ class _RelevanceOrder(_Produced):
                 done.add(org)
                 yield org
         rest = [org for org in snap.members(self.selected) if org not in done]
-        rest.sort(key=lambda org: (best.get(org, (1, 0)), rank.get(org, 0)))
+        if rest:
+            best = self._best().get
+            rest.sort(key=lambda org: (best(org, none), rank.get(org, 0)))
         yield from rest
 
 
@@ -519,25 +552,30 @@ class Selection:
         """Organizations by: a name that is what was typed (0) or starts with it (1), else 2;
         then the best score of the organization or one of its matched services; then title."""
         snap = self.snap
-        default, special = DatabaseEngine._scores(snap, self.matches, self.text_entries, self.partial)
+        hits = self.text_entries
+        if selected != self.text & self.all_orgs:
+            # Filters left fewer organizations than the words found: only their own hits and
+            # their services' hits can place them (a type filter leaves a third of them).
+            hits &= selected | self._owned_within(self.all_services, selected)
+        default, special = DatabaseEngine._scores(snap, self.matches, hits, self.partial)
         # An organization ranks where its best hit (itself or a service) ranks on /search/:
         # by score, then by that hit's title. Hits scoring the default (every required word in
         # the body: most hits of a common word) are many and tie on score, so their
         # organizations are met in title order as the page is read (_RelevanceOrder); only the
         # others' best is worked out for every organization here.
-        best = {}
-        owner_of, rank = self.directory.owner_of, snap.title_rank
-        others = []
-        for pk, score in special.items():
-            if score == default:
-                continue
-            others.append(pk)
-            org = owner_of(pk)
-            key = (-score, rank.get(pk, 0))
-            if key < best.get(org, (1, 0)):
-                best[org] = key
-        plain = self.text_entries & ~snap.bitmap_of(others) if -default < 1 else 0
-        return _RelevanceOrder(snap, self.directory, selected, name_ranks, best, -default, plain)
+        # Each hit's key (see _RelevanceOrder), in C loops: a common word's thousands of hits
+        # take no Python step each.
+        pks, scores = list(special), list(special.values())
+        keep = list(map(ne, scores, repeat(default)))
+        if not all(keep):
+            pks, scores = list(compress(pks, keep)), list(compress(scores, keep))
+        width = snap.size + 1
+        ranks = map(snap.title_rank.get, pks, repeat(0))
+        keys = list(map(add, map(mul, map(neg, scores), repeat(width)), ranks))
+        plain = hits & ~snap.bitmap_of(pks) if -default < 1 else 0
+        return _RelevanceOrder(
+            snap, self.directory, selected, name_ranks, pks, keys, -default * width, plain, width
+        )
 
     def name_candidates(self, selected):
         """Organizations whose title or names hold a typed word (only they can rank 0 or 1);

@@ -90,9 +90,111 @@ def test_an_organization_located_in_the_place_outranks_one_that_mentions_it(clie
         area_key="KH:12",
         description="Takes referrals of survivors from Battambang and other provinces.",
     )
-    located = make_org("Sunrise Shelter", slug="sunrise", area_key="KH:02", description="A home for survivors.")
+    located = make_org(
+        "Sunrise Shelter", slug="sunrise", area_key="KH:02", description="A home for survivors."
+    )
     make_service(mentions, "Emergency shelter", terms=["SHELTER.SHORT"])
     make_service(located, "Emergency shelter", terms=["SHELTER.SHORT"])
     api.rebuild(database_engine())
     assert slugs(get(client, q="shelter battambang")) == ["sunrise", "aurora"]
     assert slugs(get(client, q="shelter battambang", sort="name")) == ["aurora", "sunrise"]
+
+
+# -- the produced order is the full sort's -------------------------------------------------------
+
+VOCABULARY = [
+    "legal",
+    "aid",
+    "shelter",
+    "return",
+    "ជំនួយ",
+    "ផ្លូវច្បាប់",
+    "ជំនួយផ្លូវច្បាប់",
+    "family",
+    "counselling",
+    "retrun",
+]
+
+
+@pytest.fixture
+def crowd(make_org, make_service):
+    """Sixty organizations whose names, descriptions and services mix the same few words, so
+    hits tie, score above and below the default (a near spelling, "retrun"), and come from
+    services as well as names."""
+    import random
+
+    rng = random.Random(7)
+    types = ["LEGAL.ADVICE", "SHELTER.SHORT", "EDU.SCHOOL"]
+    for i in range(60):
+        org = make_org(
+            f"{' '.join(rng.sample(VOCABULARY, rng.randint(1, 3)))} group {i}",
+            slug=f"crowd-{i}",
+            description=" ".join(rng.choices(VOCABULARY, k=rng.randint(0, 6))),
+            area_key=rng.choice(["KH:02", "KH:12"]),
+        )
+        for j in range(rng.randint(0, 3)):
+            make_service(
+                org,
+                f"{' '.join(rng.sample(VOCABULARY, rng.randint(0, 2)))} desk {i}-{j}",
+                terms=[rng.choice(types)],
+                description=" ".join(rng.choices(VOCABULARY, k=rng.randint(0, 4))),
+            )
+    api.rebuild(database_engine())
+
+
+def full_sort(search):
+    """Every matching organization sorted at once by (name rank, its best hit, title), where a
+    hit is the organization or one of its services the words found, and a hit's place is
+    (-score, title rank) as on /search/: what the listing's order is defined as."""
+    from search.engines.database import DatabaseEngine
+
+    selection = search.selection
+    snap, directory = selection.snap, selection.directory
+    selected = selection.organizations()
+    members = snap.members(selection.name_candidates(selected))
+    from directory.ranking import snapshot_name_ranks
+
+    names = snapshot_name_ranks(snap, search.q, members, search.locale)
+    rank = snap.title_rank
+    texts = set(snap.members(selection.text_entries))
+
+    def best(org):
+        places = [
+            (-DatabaseEngine._score_of(pk, selection.matches, snap), rank[pk])
+            for pk in (org, *directory.services_of(org))
+            if pk in texts
+        ]
+        places = [p for p in places if p[0] or not selection.partial]  # a partial hit scores
+        return min(places, default=(1, 0))
+
+    return sorted(snap.members(selected), key=lambda org: (names.get(org, 2), best(org), rank[org]))
+
+
+QUERIES = [
+    {"q": "legal"},
+    {"q": "legal aid"},
+    {"q": "shelter", "type": "LEGAL"},
+    {"q": "ជំនួយ", "province": "battambang"},
+    {"q": "return"},  # "retrun" is a near match: hits below the default
+    {"q": "family return", "province": "phnom-penh"},
+    {"q": "family counselling", "type": "SHELTER"},
+    {"q": "return nosuchwordzx"},  # partial: no organization has both
+    {"q": "aid", "type": "EDU", "province": "phnom-penh"},
+]
+
+
+def test_every_page_of_the_relevance_order_is_the_full_sorts(crowd):
+    """The order is produced lazily (best hits walked only as far as a page reads, plain hits in
+    title order, the rest sorted only when reached); read whole, or a page at a time, it equals
+    sorting every matching organization by the definition."""
+    from django.http import QueryDict
+
+    from directory.filters import DirectorySearch
+
+    for params in QUERIES:
+        search = DirectorySearch(QueryDict(urlencode(params)))
+        expected = full_sort(search)
+        assert len(expected) >= 3, params  # not vacuous
+        assert list(search._order) == expected, params
+        paged = DirectorySearch(QueryDict(urlencode(params)))._order
+        assert [pk for start in range(0, len(expected), 4) for pk in paged[start : start + 4]] == expected
