@@ -331,15 +331,14 @@ class DatabaseEngine(Engine):
         # A word's matches change only with the index, so each snapshot keeps those asked
         # (a common word's thousands of ids cost a PostgreSQL page 30 ms to read); only the
         # ones not kept yet are asked, in one statement.
-        kept = snap.matches
+        kept, generation = snap.matches, snap.generation
         matched = {k: bitmap for k in tags if (bitmap := kept.get(k)) is not None}
         missing = [k for k in tags if k not in matched]
         if missing:
             found = _matching_ids(dialect, missing)
-            if len(kept) + len(missing) > MATCHES_KEPT:
-                kept.clear()
-            for k, ids_found in zip(missing, found, strict=True):
-                matched[k] = kept[k] = snap.bitmap_of(ids_found)
+            asked = {k: snap.bitmap_of(ids_found) for k, ids_found in zip(missing, found, strict=True)}
+            matched.update(asked)
+            snap.keep_matches(generation, asked, MATCHES_KEPT)
         bitmaps = {}
 
         def ids(clause, level):

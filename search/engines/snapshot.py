@@ -39,7 +39,7 @@ REMATCH_LIMIT = 200  # changed entries for which kept text matches are re-asked;
 # the statements are its own). Without it a patch lets the kept matches go.
 _rematch = None
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # held while a snapshot is built or patched
 _snapshots = {}
 
 
@@ -126,9 +126,10 @@ class Snapshot:
         self._vocabularies = {}
         self.cache = {}  # derived per tier combination (spelling buckets, neighbours)
         # Text matches asked of the database ({(statement, expression): bitmap of every entry
-        # matched}, filled by the database engine); every patch re-asks them for the changed
-        # entries only (`_patch_matches`).
+        # matched}, kept by the database engine with `keep_matches`); every patch re-asks them
+        # for the changed entries only (`_patch_matches`).
         self.matches = {}
+        self.generation = 0  # patches applied so far
         # Orders for browsing without text: by title, and by date (newest first). Title ties go
         # by kind and id, as in Elasticsearch (never by row id, which differs between indexes).
         self.by_title = sorted(self.keys, key=self._title_key)
@@ -145,6 +146,7 @@ class Snapshot:
     def patch(self, pks, words):
         """Apply the current rows of entries `pks` (new, changed or gone) and the current
         vocabulary rows of `words` (None: every word) in place."""
+        self.generation += 1
         pks = sorted(set(pks))
         if pks:
             self._patch_entries(pks)
@@ -236,6 +238,19 @@ class Snapshot:
         unchanged = ~changed
         for (key, bitmap), ids in zip(kept, found, strict=True):
             self.matches[key] = (bitmap & unchanged) | (self.bitmap_of(ids) & changed)
+
+    def keep_matches(self, generation, found, limit):
+        """Keep the text matches `found` ({key: bitmap}) asked while the snapshot was at
+        `generation`, at most `limit` in all. Dropped when a patch came in between (another
+        thread's request applied a publish while these were asked): the patch re-asked only
+        the matches kept then, so these may not hold its changes. Checked and kept under the
+        lock patches hold."""
+        with _lock:
+            if generation != self.generation:
+                return
+            if len(self.matches) + len(found) > limit:
+                self.matches.clear()
+            self.matches.update(found)
 
     def _patch_words(self, words):
         with connection.cursor() as cursor:

@@ -354,3 +354,27 @@ def test_a_write_seen_inside_a_transaction_that_rolls_back_leaves_nothing_behind
     assert {k: v for k, v in counts.items() if k not in ("kep", "pursat")} == before
     assert "ghostmoth" not in snapshots.get().vocabulary_for(["public"])
     same_as_fresh(current())
+
+
+def test_a_match_asked_while_another_request_applies_a_publish_is_not_kept_stale(indexed, monkeypatch):
+    """A threaded server: one request asks the database for a word's matches; before it keeps
+    them, another request applies a publish to the same snapshot (re-asking only the matches
+    kept then). The answer asked before the publish must not be kept: the next search asks
+    again and finds the published record."""
+    from search.engines import database
+
+    asked = database._matching_ids
+    interleaved = []
+
+    def other_request_in_between(dialect, keys, pks=None):
+        ids = asked(dialect, keys, pks)  # the index as it was: no "kestrel" yet
+        if pks is None and not interleaved:
+            interleaved.append(publish("Kestrel Legal Clinic", "KH:07"))
+            snapshots.get()  # the other request patches the shared snapshot
+        return ids
+
+    monkeypatch.setattr(database, "_matching_ids", other_request_in_between)
+    assert search("kestrel").total == 0  # answered from what it asked, before the publish
+    assert interleaved and current() is indexed
+    assert [h.url for h in search("kestrel").hits] == [interleaved[0].get_absolute_url()]
+    kept_as_asked_afresh(current())
