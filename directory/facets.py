@@ -561,10 +561,9 @@ class Selection:
         # An organization ranks where its best hit (itself or a service) ranks on /search/:
         # by score, then by that hit's title. Hits scoring the default (every required word in
         # the body: most hits of a common word) are many and tie on score, so their
-        # organizations are met in title order as the page is read (_RelevanceOrder); only the
-        # others' best is worked out for every organization here.
-        # Each hit's key (see _RelevanceOrder), in C loops: a common word's thousands of hits
-        # take no Python step each.
+        # organizations are met in title order as the page is read (`plain`); the others get a
+        # key each here (see _RelevanceOrder), in C loops: a common word's thousands of hits
+        # take no Python step each, and no organization's best is worked out until it is read.
         pks, scores = list(special), list(special.values())
         keep = list(map(ne, scores, repeat(default)))
         if not all(keep):
