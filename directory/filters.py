@@ -44,10 +44,12 @@ from .models import (
     Area,
     AreaKind,
     Language,
+    OrganizationType,
     Service,
     TaxonomyTerm,
 )
 from .translations import content_language
+from .visibility import allowed_tiers, viewer_tier
 
 MAX_QUERY_LENGTH = 200  # characters of free text kept
 MAX_QUERY_WORDS = 8
@@ -69,9 +71,11 @@ GROUPS = [
 GROUP_LABELS = {key: label for key, label, _q in GROUPS}
 GROUP_QS = {key: q for key, _label, q in GROUPS}
 
-FACETS = ["country", "province", "type", "group", "language"]
+FACETS = ["orgtype", "country", "province", "type", "group", "language"]
+ORG_TYPES = {value for value, _label in OrganizationType.choices}
 SORT_LABELS = {"relevance": _("Best match"), "name": _("Name (A–Z)")}
 FACET_LABELS = {
+    "orgtype": _("Organization type"),
     "country": _("Country"),
     "province": _("Province"),
     "type": _("Service type"),
@@ -155,11 +159,13 @@ class DirectorySearch:
                 break
             _reference.clear()
         self.groups = [g for g in _param_list(params, "group", lambda v: v.strip().lower()) if g in GROUP_QS]
+        self.org_types = [t for t in _param_list(params, "orgtype", _lower) if t in ORG_TYPES]
 
     # -- selections -------------------------------------------------------------------------
     @property
     def selected(self):
         return {
+            "orgtype": set(self.org_types),
             "country": {a.slug for a in self.countries},
             "province": {a.slug for a in self.provinces},
             "type": {t.code for t in self.terms},
@@ -177,7 +183,11 @@ class DirectorySearch:
         """The filters evaluated on the search index's bitmaps (directory/facets.py)."""
         return Selection(
             self.viewer,
-            {"country": [a.slug for a in self.countries], "province": [a.slug for a in self.provinces]},
+            {
+                "orgtype": self.org_types,
+                "country": [a.slug for a in self.countries],
+                "province": [a.slug for a in self.provinces],
+            },
             {"type": [t.code for t in self.terms], "language": [lang.code for lang in self.languages]},
             self.groups,
             self.q if self.words else "",
@@ -218,7 +228,12 @@ class DirectorySearch:
     def ordered_results(self):
         """The matching organizations in the chosen order, as a sequence Paginator slices: each
         page fetches only its own rows."""
-        return _PagedByKey(self.locale.pk, self.selection, self._order, self._shown_services)
+        return _PagedByKey(self.locale.pk, self.selection, self._order, self._shown_services, self.tiers)
+
+    @cached_property
+    def tiers(self):
+        """The visibility tiers whose phones the cards show: the viewer's, site-wide."""
+        return tuple(allowed_tiers(viewer_tier(self.viewer)))
 
     results = ordered_results
 
@@ -245,6 +260,7 @@ class DirectorySearch:
     # -- facets -----------------------------------------------------------------------------
     def facets(self):
         return [
+            self._org_type_facet(),
             self._country_facet(),
             self._province_facet(),
             self._type_facet(),
@@ -254,6 +270,17 @@ class DirectorySearch:
 
     def _labels(self, name, values):
         return registry.facet_labels(name, list(values), (get_language() or "en").split("-")[0])
+
+    def _org_type_facet(self):
+        # Every type the chosen filters leave, in the vocabulary's order (ministries before
+        # NGOs, as people look for a counterpart), and a chosen one even at zero.
+        counts = self.selection.org_counts("orgtype")
+        values = [
+            FacetValue(value, label, counts.get(value, 0), value in self.org_types)
+            for value, label in OrganizationType.choices
+            if counts.get(value) or value in self.org_types
+        ]
+        return Facet("orgtype", FACET_LABELS["orgtype"], values)
 
     def _country_facet(self):
         counts = self.selection.org_counts("country")
@@ -331,6 +358,7 @@ class DirectorySearch:
             params.append(("q", self.q))
         if self.sort != self.default_sort:
             params.append(("sort", self.sort))
+        params += [("orgtype", t) for t in self.org_types]
         params += [("country", a.slug) for a in self.countries]
         params += [("province", a.slug) for a in self.provinces]
         params += [("type", t.code) for t in self.terms]
@@ -348,6 +376,7 @@ class DirectorySearch:
     def active_filters(self):
         """[(facet label, value label, link without it)] for the "active filters" list."""
         labels = {
+            "orgtype": {t: OrganizationType(t).label for t in self.org_types},
             "country": {a.slug: a.name for a in self.countries},
             "province": {a.slug: a.name for a in self.provinces},
             "type": {t.code: t.name for t in self.terms},
@@ -384,8 +413,9 @@ class _PagedByKey:
     interface language). Services listed under each are those meeting the service-level filters
     (`shown`: a bitmap of service entries; None: all)."""
 
-    def __init__(self, locale_id, selection, order, shown):
+    def __init__(self, locale_id, selection, order, shown, tiers=("public",)):
         self.locale_id = locale_id
+        self.tiers = tiers
         self.selection = selection
         self.order = order
         self.shown = shown
@@ -402,7 +432,9 @@ class _PagedByKey:
     def __getitem__(self, index):
         entries = self.order[index] if isinstance(index, slice) else [self.order[index]]
         keys = self.selection.object_ids(entries)
-        page = listing_rows.organizations(self.locale_id, keys, content_language(), _terms_including)
+        page = listing_rows.organizations(
+            self.locale_id, keys, content_language(), _terms_including, self.tiers
+        )
         if self.shown is not None:
             snap, shown = self.selection.snap, self.selection.snap.as_bytes(self.shown)
             for org in page:

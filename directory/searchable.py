@@ -42,7 +42,7 @@ from .models import (
     ServiceTerm,
     TaxonomyTerm,
 )
-from .models.choices import NameKind, Visibility
+from .models.choices import NameKind, OrganizationType, Visibility
 from .visibility import allowed_tiers, locations_offering_confidential_services, project_location, viewer_tier
 
 # What `_area_names` and `_Places` read of a record's area (or of the district a hidden
@@ -283,6 +283,7 @@ class OrganizationKind(registry.SearchKind):
                     + [n for a in served if a is not None for n in _area_names(a)[:4]]
                 ),
                 facets={
+                    "orgtype": [org.org_type],
                     "country": countries,
                     "province": provinces,
                     "type": codes,
@@ -389,6 +390,9 @@ class ServiceKind(registry.SearchKind):
                     + [n for a in served if a is not None for n in _area_names(a)[:4]]
                 ),
                 facets={
+                    # The type of the organization offering it: an embassy's services are found
+                    # with "Embassy or consulate" on the search page.
+                    "orgtype": [org.org_type],
                     "country": countries,
                     "province": provinces,
                     "type": sorted({t.code for t in service_terms}),
@@ -453,6 +457,11 @@ def _area_labels(values, locale):
     return labels
 
 
+def _org_type_labels(values, locale):
+    with override(locale):
+        return {value: str(label) for value, label in OrganizationType.choices if value in values}
+
+
 def _type_labels(values, locale):
     return {t.code: t.label(locale) for t in TaxonomyTerm.objects.filter(code__in=values)}
 
@@ -473,6 +482,9 @@ def _tiers(viewer):
 def register():
     registry.register(OrganizationKind())
     registry.register(ServiceKind())
+    registry.register_facet(
+        "orgtype", _("Organization type"), _org_type_labels, order=15, reference_labels=True
+    )
     registry.register_facet("country", _("Country"), _area_labels, order=20, reference_labels=True)
     registry.register_facet("province", _("Province"), _area_labels, order=30, reference_labels=True)
     registry.register_facet("type", _("Service type"), _type_labels, order=40, reference_labels=True)

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # for the current results is not shown.
 PAGE_FACETS = [
     "kind",
+    "orgtype",
     "country",
     "province",
     "type",

@@ -34,7 +34,10 @@ def observe(client, params):
     total = int(re.search(r'data-testid="result-count" data-count="(\d+)"', html).group(1))
     facets = {}
     for name, value, count in re.findall(r'data-facet="(\w+)" data-value="([^"]+)" data-count="(\d+)"', html):
-        facets.setdefault(name, {})[value] = int(count)
+        # The organization-type facet came after the recording (issue 16): its counts are
+        # tested in test_org_type_facet.py; every facet recorded here must stay the same.
+        if name != "orgtype":
+            facets.setdefault(name, {})[value] = int(count)
     return {"slugs": slugs, "total": total, "facets": facets}, html
 
 
