@@ -2,7 +2,7 @@ from django.urls import path
 
 from .hsds import api as hsds_api
 from .hsds import download as hsds_download
-from .views import detail, hsds, listing, suggest, vcard
+from .views import detail, hsds, listing, referral_list, suggest, vcard
 
 app_name = "directory"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("hsds/datapackage.zip", hsds_download.datapackage_zip, name="hsds_datapackage"),
     path("hsds/organizations/", hsds_api.organizations, name="hsds_organizations"),
     path("hsds/organizations/<uuid:id>/", hsds_api.organization, name="hsds_organization"),
+    # The referral list (before the slug routes: "list" is not an organization).
+    path("list/", referral_list.referral_list, name="referral_list"),
     path("<slug:slug>/", detail.organization_detail, name="organization"),
     path("<slug:slug>/suggest/", suggest.suggest_update, name="organization_suggest"),
     path("<slug:slug>/vcard/", vcard.organization_vcard, name="organization_vcard"),

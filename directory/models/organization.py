@@ -24,7 +24,7 @@ from .contact import ContactBase, PhoneBase
 from .stewarded import Stewarded
 
 # Paths under /directory/ that are not organizations.
-RESERVED_SLUGS = {"hsds"}
+RESERVED_SLUGS = {"hsds", "list"}
 
 
 class PublishedQuerySet(models.QuerySet):
