@@ -73,7 +73,7 @@ GROUP_QS = {key: q for key, _label, q in GROUPS}
 
 FACETS = ["orgtype", "country", "province", "type", "group", "language"]
 ORG_TYPES = {value for value, _label in OrganizationType.choices}
-SORT_LABELS = {"relevance": _("Best match"), "name": _("Name (A–Z)")}
+SORT_LABELS = {"relevance": _("Best match"), "distance": _("Nearest first"), "name": _("Name (A–Z)")}
 FACET_LABELS = {
     "orgtype": _("Organization type"),
     "country": _("Country"),
@@ -136,9 +136,13 @@ class DirectorySearch:
         self.words = q.split()[:MAX_QUERY_WORDS]
         # With words the best matches come first; A-Z stays available (and is all there is
         # without words).
-        self.default_sort = "relevance" if self.words else "name"
+        # Near a place (a chosen district, or the device's position): nearest first by default.
+        from services_map.nearby import origin_from
+
+        self.origin, self.origin_problem = origin_from(params)
+        self.default_sort = "distance" if self.origin else "relevance" if self.words else "name"
         sort = params.get("sort", "")
-        self.sort = sort if sort in SORT_LABELS and self.words else self.default_sort
+        self.sort = sort if sort in self.sorts else self.default_sort
         # Unknown values are dropped: a stale or mistyped link still works, it just filters less.
         # Reference data comes from a per-process cache: no query per parameter (a value the
         # cache lacks re-reads it once: a place or type added since).
@@ -209,11 +213,30 @@ class DirectorySearch:
             url = f"{reverse('directory:index')}?{urlencode(params)}"
         return {"words": words, "url": url}
 
+    @property
+    def sorts(self):
+        """The orders this search may be shown in: A-Z always, best match with words, nearest
+        first from a place."""
+        return [
+            key
+            for key in SORT_LABELS
+            if key == "name" or (key == "relevance" and self.words) or (key == "distance" and self.origin)
+        ]
+
     @cached_property
     def _order(self):
         """Entry ids of the matching organizations in the order shown."""
         selection = self.selection
         selected = selection.organizations()
+        if self.sort == "distance":
+            entries = selection.by_title(selected)
+            keys = selection.object_ids(entries)
+            by_key = self.distances
+            far = float("inf")
+            ranked = sorted(
+                range(len(entries)), key=lambda i: by_key[keys[i]].km if keys[i] in by_key else far
+            )
+            return [entries[i] for i in ranked]
         if self.sort != "relevance":
             return selection.by_title(selected)
         from .ranking import snapshot_name_ranks
@@ -228,7 +251,27 @@ class DirectorySearch:
     def ordered_results(self):
         """The matching organizations in the chosen order, as a sequence Paginator slices: each
         page fetches only its own rows."""
-        return _PagedByKey(self.locale.pk, self.selection, self._order, self._shown_services, self.tiers)
+        return _PagedByKey(
+            self.locale.pk,
+            self.selection,
+            self._order,
+            self._shown_services,
+            self.tiers,
+            self.distances if self.origin else None,
+        )
+
+    @cached_property
+    def distances(self):
+        """{organization key: Distance} from the origin to the nearest place the public may see
+        of each matching organization (services_map.nearby)."""
+        from services_map.nearby import organization_distances
+
+        if not self.origin:
+            return {}
+        selection = self.selection
+        return organization_distances(
+            selection.object_ids(selection.snap.members(selection.organizations())), self.origin
+        )
 
     @cached_property
     def tiers(self):
@@ -364,11 +407,23 @@ class DirectorySearch:
         params += [("type", t.code) for t in self.terms]
         params += [("group", g) for g in self.groups]
         params += [("language", lang.code) for lang in self.languages]
+        if self.origin and self.origin.area is not None:
+            params.append(("near", self.origin.area.slug))
         return params
 
-    def query_string(self, without=None, **extra):
-        """A link to the listing with these filters, less `without` (key, value), plus `extra`."""
+    def device_params(self):
+        """The device's rounded position, for this visitor's own next links only: never in a
+        link meant to be shared, the page cache or the access audit (`url_params` leaves it out)."""
+        if self.origin and self.origin.from_device:
+            return [("lat", f"{self.origin.latitude:.3f}"), ("lon", f"{self.origin.longitude:.3f}")]
+        return []
+
+    def query_string(self, without=None, shared=False, **extra):
+        """A link to the listing with these filters, less `without` (key, value), plus `extra`;
+        `shared`: a link for someone else (without the device's position)."""
         params = [p for p in self.url_params() if p != without]
+        if not shared and without != ("near", "device"):
+            params += self.device_params()
         params += [(k, v) for k, v in extra.items() if v is not None]
         path = reverse("directory:index")
         return f"{path}?{urlencode(params)}" if params else path
@@ -387,7 +442,7 @@ class DirectorySearch:
         if self.q:
             active.append(("q", FACET_LABELS["q"], self.q, self.query_string(without=("q", self.q))))
         for key, value in self.url_params():
-            if key in ("q", "sort"):
+            if key in ("q", "sort", "near"):
                 continue
             active.append(
                 (key, FACET_LABELS[key], labels[key][value], self.query_string(without=(key, value)))
@@ -395,12 +450,14 @@ class DirectorySearch:
         return active
 
     def sort_links(self):
-        """[(key, label, link)] of the orders to offer (only with words: without them it is A-Z)."""
-        if not self.words:
+        """[(key, label, link)] of the orders to offer (with words or a place: else only A-Z)."""
+        if len(self.sorts) < 2:
             return []
         links = []
         for key, label in SORT_LABELS.items():
-            params = [p for p in self.url_params() if p[0] != "sort"]
+            if key not in self.sorts:
+                continue
+            params = [p for p in self.url_params() if p[0] != "sort"] + self.device_params()
             if key != self.default_sort:
                 params.append(("sort", key))
             links.append((key, label, f"{reverse('directory:index')}?{urlencode(params)}"))
@@ -413,9 +470,10 @@ class _PagedByKey:
     interface language). Services listed under each are those meeting the service-level filters
     (`shown`: a bitmap of service entries; None: all)."""
 
-    def __init__(self, locale_id, selection, order, shown, tiers=("public",)):
+    def __init__(self, locale_id, selection, order, shown, tiers=("public",), distances=None):
         self.locale_id = locale_id
         self.tiers = tiers
+        self.distances = distances
         self.selection = selection
         self.order = order
         self.shown = shown
@@ -435,6 +493,9 @@ class _PagedByKey:
         page = listing_rows.organizations(
             self.locale_id, keys, content_language(), _terms_including, self.tiers
         )
+        if self.distances is not None:
+            for org in page:
+                org.distance = self.distances.get(org.translation_key)
         if self.shown is not None:
             snap, shown = self.selection.snap, self.selection.snap.as_bytes(self.shown)
             for org in page:

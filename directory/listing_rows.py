@@ -14,15 +14,20 @@ every value a query parameter, and rows are kept as plain values (`ListedOrganiz
    of their live translation in it (LEFT JOIN: at most one per locale and translation key);
 2. their live services by name, with the same translation columns;
 3. their acronyms and their services' types together (UNION ALL), in the editor's order (the
-   types by the ids of the services statement 2 read).
+   types by the ids of the services statement 2 read);
+4. the phones of the organizations and of those services that the viewer's tiers may see (the
+   card's call button and messaging links: `best_contact.best_reach`);
+5. those services' weekly schedules (the card's "open now" and "closes at").
 
-Only public fields are read (names, type, status, place, descriptions, types): nothing tiered
-(phones, emails, contacts, locations) reaches a card, for any viewer. A translation replaces a
+Phones are the only tiered data a card holds, and only those at the tiers given: the statement
+asks for them by tier, so a phone above the viewer's tier is never read for the page. Emails,
+contacts and locations never reach a card. A translation replaces a
 name or description field by field with `translations.copy_translation`, as on every other page:
 a blank translated field falls back to the original and marks the record untranslated, and so
 does a record with no live translation.
 """
 
+import datetime
 import uuid
 from functools import lru_cache
 from types import SimpleNamespace
@@ -32,13 +37,17 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
+from .best_contact import best_reach
 from .models import (
     Area,
     NameKind,
     Organization,
     OrganizationName,
+    OrganizationPhone,
     OrganizationStatus,
+    Schedule,
     Service,
+    ServicePhone,
     ServiceTerm,
 )
 from .translations import copy_translation
@@ -80,6 +89,9 @@ class ListedOrganization:
         "matching_services",
         "listed_acronyms",
         "untranslated",
+        "reach",
+        "phones",
+        "distance",
     )
 
     @property
@@ -103,6 +115,8 @@ class ListedService:
         "description",
         "listed_terms",
         "untranslated",
+        "phones",
+        "schedules",
     )
 
     def __init__(self, pk, organization_id, translation_key, name, description):
@@ -113,6 +127,8 @@ class ListedService:
         self.description = description
         self.listed_terms = []  # TaxonomyTerm, in the editor's order
         self.untranslated = False
+        self.phones = []  # ServicePhone (unsaved copies) the viewer may see
+        self.schedules = []  # Schedule (unsaved copies)
 
 
 def _table(model):
@@ -254,13 +270,14 @@ def _translate(record, row):
     copy_translation(source, record, ("name", "description"))
 
 
-def organizations(locale_id, keys, language=None, terms=None):
+def organizations(locale_id, keys, language=None, terms=None, tiers=("public",)):
     """The published organizations of `locale_id` among `keys` (translation keys, as strings),
     in that order, as `ListedOrganization`s with their live services (`matching_services`, by
     name), acronyms (`listed_acronyms`) and each service's types (`listed_terms`: TaxonomyTerm
     from `terms(ids)`, a {pk: term} map holding the ids given; a term it lacks is left out).
     With `language` (a content language other than the default's), names and descriptions are
-    those of the live translations in its locale where they exist."""
+    those of the live translations in its locale where they exist. `tiers`: the visibility tiers
+    whose phones the cards may show (`visibility.allowed_tiers` of the viewer's)."""
     if not keys:
         return []
     khmer = (get_language() or "en").startswith("km")
@@ -280,16 +297,17 @@ def organizations(locale_id, keys, language=None, terms=None):
             org.province = None if row[10] is None else _Shown(row[11] if khmer and row[11] else row[10])
             org.successor_id = row[12]
             org.successor = None if row[12] is None else _Shown(row[13], row[14], bool(row[15]))
-            org.matching_services, org.listed_acronyms = [], []
+            org.matching_services, org.listed_acronyms, org.phones = [], [], []
+            org.distance = None
             _translate(org, row[16:])
             found[org.translation_key] = org
     page = [found[key] for key in keys if key in found]
     if page:
-        _attach(page, language, terms)
+        _attach(page, language, terms, tiers)
     return page
 
 
-def _attach(orgs, language, terms):
+def _attach(orgs, language, terms, tiers):
     """Services (statement 2), then acronyms and service types (statement 3)."""
     by_pk = {org.pk: org for org in orgs}
     translated = language is not None
@@ -308,6 +326,8 @@ def _attach(orgs, language, terms):
             [*by_pk, NameKind.ACRONYM.value, *services],
         )
         rows = cursor.fetchall()
+        _attach_phones(cursor, by_pk, services, list(tiers))
+        _attach_schedules(cursor, services)
     # The editor's order (Orderable.sort_order; a row without one last), then the row's id.
     rows.sort(key=lambda row: (row[4] is None, row[4] or 0, row[5]))
     term_ids = {row[2] for row in rows if row[0] == 1}
@@ -317,6 +337,103 @@ def _attach(orgs, language, terms):
             by_pk[owner].listed_acronyms.append(name)
         elif owner in services and term_id in by_id:
             services[owner].listed_terms.append(by_id[term_id])
+
+
+def _attach_phones(cursor, orgs, services, tiers):
+    """Statement 4: the phones at `tiers` of the organizations and services, with a number; each
+    organization's `reach` is then the best of its own and its services' phones."""
+    if tiers:
+        params = [*tiers, *orgs] + ([*tiers, *services] if services else [])
+        cursor.execute(_phones_sql(connection.vendor, len(orgs), len(services), len(tiers)), params)
+        for row in cursor.fetchall():
+            tag, owner = row[0], row[1]
+            model = OrganizationPhone if tag == 0 else ServicePhone
+            phone = model(
+                pk=row[2],
+                number=row[3],
+                country=row[4],
+                extension=row[5],
+                channel=row[6],
+                hours=row[7],
+                verified_on=_date(row[8]),
+                sort_order=row[9],
+                description=row[10],
+                visibility=row[11],
+            )
+            (orgs[owner] if tag == 0 else services[owner]).phones.append(phone)
+    for org in orgs.values():
+        org.phones.sort(key=lambda p: (p.sort_order is None, p.sort_order or 0, p.pk))
+        own = org.phones + [p for s in org.matching_services for p in s.phones]
+        org.reach = best_reach(own)
+
+
+def _attach_schedules(cursor, services):
+    """Statement 5: the weekly schedules of the services (plain copies, for `opening`)."""
+    if not services:
+        return
+    cursor.execute(_schedules_sql(connection.vendor, len(services)), list(services))
+    for service_id, weekday, open_24h, opens_at, closes_at, sort_order, pk in cursor.fetchall():
+        services[service_id].schedules.append(
+            Schedule(
+                pk=pk,
+                service_id=service_id,
+                weekday=weekday,
+                open_24h=bool(open_24h),
+                opens_at=_time(opens_at),
+                closes_at=_time(closes_at),
+                sort_order=sort_order,
+            )
+        )
+
+
+def _date(value):
+    """A date column as SQLite (text) or PostgreSQL (date) gives it."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _time(value):
+    return datetime.time.fromisoformat(value) if isinstance(value, str) else value
+
+
+_PHONE_COLUMNS = (
+    "number",
+    "country",
+    "extension",
+    "channel",
+    "hours",
+    "verified_on",
+    "sort_order",
+    "description",
+    "visibility",
+)
+
+
+@lru_cache(maxsize=64)
+def _phones_sql(vendor, n, services, tiers):
+    def part(tag, model, owner, count):
+        columns = ", ".join(_col("ph", model, f) for f in _PHONE_COLUMNS)
+        return (
+            f"SELECT {tag}, {_col('ph', model, owner)}, {_pk('ph', model)}, {columns} "  # noqa: S608
+            f"FROM {_table(model)} ph WHERE {_col('ph', model, 'number')} <> '' "
+            f"AND {_col('ph', model, 'visibility')} {_in(tiers)} AND {_col('ph', model, owner)} {_in(count)}"
+        )
+
+    sql = part(0, OrganizationPhone, "organization", n)
+    if services:
+        sql += " UNION ALL " + part(1, ServicePhone, "service", services)
+    return sql
+
+
+@lru_cache(maxsize=64)
+def _schedules_sql(vendor, services):
+    columns = ", ".join(
+        _col("sc", Schedule, f)
+        for f in ("service", "weekday", "open_24h", "opens_at", "closes_at", "sort_order")
+    )
+    return (
+        f"SELECT {columns}, {_pk('sc', Schedule)} FROM {_table(Schedule)} sc "  # noqa: S608
+        f"WHERE {_col('sc', Schedule, 'service')} {_in(services)}"
+    )
 
 
 _TRANSLATION_KEY = Organization._meta.get_field("translation_key")

@@ -87,6 +87,10 @@ def result_cards(orgs):
         "services": _e(gettext("Services")),
         "url": _organization_urls(),
         "term": _term_names(),
+        "call": _e(gettext("Call")),
+        "unverified": _e(gettext("number not yet verified")),
+        "hours": _e(gettext("Hours:")),
+        "add": _e(gettext("Add to referral list")),
     }
     return SafeString("".join([_card(org, words) for org in orgs]))
 
@@ -145,7 +149,9 @@ def _card(org, words):
         '  <p class="result-meta">\n'
         f'    <span class="org-type">{_e(_display(Organization, org, "org_type"))}</span> ·\n'
         f'    <span class="place">{place}{country}</span>\n'
-        "  </p>\n  "
+        "  </p>\n  ",
+        _distance(getattr(org, "distance", None)),
+        _reach(getattr(org, "reach", None), words),
     ]
     if org.status != "active":
         successor = org.successor if org.successor_id else None
@@ -181,7 +187,54 @@ def _card(org, words):
             f'\n  <ul class="result-services" aria-label="{words["services"]}">\n'
             f"    {items}\n  </ul>\n  {more}\n  "
         )
+    parts.append(
+        f'\n  <p class="result-actions"><button type="button" class="list-add" '
+        f'data-list-add="o:{_e(org.translation_key)}" hidden>{words["add"]}</button></p>'
+    )
     parts.append("\n  \n</li>\n")
+    return "".join(parts)
+
+
+def _distance(distance):
+    """How far the organization's nearest place is ("approximate": measured to an area centre,
+    or to a point that marks the town rather than the address)."""
+    if distance is None:
+        return ""
+    from services_map.nearby import distance_label
+
+    approximate = " approximate" if distance.approximate else ""
+    return (
+        f'<p class="distance{approximate}" data-testid="distance" data-km="{distance.km:.3f}">'
+        f"{_e(distance_label(distance))}</p>\n  "
+    )
+
+
+def _reach(reach, words):
+    """The card's contact line: the call button of the viewer's best visible phone (saying when
+    nobody has verified it), its hours, and links to its messaging channels."""
+    if not reach:
+        return ""
+    parts = ['<div class="result-reach" data-testid="result-reach">']
+    call = reach.call
+    if call is not None:
+        parts.append(
+            f'<a class="call button" href="{_e(call.tel_uri)}" data-testid="call-link">'
+            f'{words["call"]} <span class="number">{_e(call.display)}</span></a>'
+        )
+        if not call.verified_on:
+            parts.append(f' <span class="badge warn unverified">{words["unverified"]}</span>')
+        if call.hours:
+            parts.append(f' <span class="hours small">{words["hours"]} {_e(call.hours)}</span>')
+    for phone, uri in reach.messages:
+        label = _e(_display(type(phone), phone, "channel"))
+        if uri:
+            parts.append(
+                f' <a class="message" href="{_e(uri)}" rel="noopener noreferrer" data-testid="message-link">'
+                f"{label}</a>"
+            )
+        else:
+            parts.append(f' <span class="message">{label}: {_e(phone.display)}</span>')
+    parts.append("</div>\n  ")
     return "".join(parts)
 
 

@@ -10,10 +10,19 @@ from search.page_cache import index_state, public_page_cache
 from search.suggestions import no_result_suggestions
 
 from ..filters import DirectorySearch
+from ..near_choices import near_choices
+
+
+def _listing_state(request):
+    """The index state, except for a page sorted from the device's position: that position is
+    never stored, so such a page is not cached (its URL would be the key)."""
+    if "lat" in request.GET or "lon" in request.GET:
+        return None
+    return index_state(request)
 
 
 @require_GET
-@public_page_cache(index_state)
+@public_page_cache(_listing_state)
 def directory_index(request):
     search = DirectorySearch(request.GET, viewer=request.user)
     paginator = Paginator(search.ordered_results(), settings.DIRECTORY_PAGE_SIZE)
@@ -38,7 +47,8 @@ def directory_index(request):
         "page_links": page_links,
         "previous_url": search.query_string(page=page.previous_page_number()) if page.has_previous() else "",
         "next_url": search.query_string(page=page.next_page_number()) if page.has_next() else "",
-        "share_url": request.build_absolute_uri(search.query_string()),
+        "share_url": request.build_absolute_uri(search.query_string(shared=True)),
+        "near_choices": near_choices(),
     }
     if not paginator.count:
         context["suggestions"] = no_result_suggestions(search.q, request.user)
