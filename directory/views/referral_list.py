@@ -15,6 +15,8 @@ from services_map.pack import qr_svg
 
 from ..referral_list import MAX_ENTRIES, list_query, parse_list, resolve_list
 
+LIST_QR_MAX_CHARS = 300  # about six entries
+
 
 @require_GET
 def referral_list(request):
@@ -36,7 +38,10 @@ def referral_list(request):
         "is_public": resolved.is_public,
         "printed": timezone.localdate(),
         "share_url": share_url,
-        "list_qr": qr_svg(share_url) if share_url else "",
+        # A QR code of the whole list only while it stays readable on paper (a long list's link
+        # makes modules too small to scan at 2 cm); each entry has its own.
+        "list_qr": qr_svg(share_url) if share_url and len(share_url) <= LIST_QR_MAX_CHARS else "",
+        "site_url": request.build_absolute_uri("/"),
         "sms_href": f"sms:?body={quote(f'{subject}: {share_url}', safe='')}",
         "mailto_href": f"mailto:?subject={quote(subject, safe='')}&body={quote(share_url, safe='')}",
         "dense": len(resolved.entries) > 12,
