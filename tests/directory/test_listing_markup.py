@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
-from directory.models import Organization, OrganizationName, OrganizationPhone, Service
+from directory.best_contact import best_reach
+from directory.models import Organization, OrganizationName, OrganizationPhone, Service, ServicePhone
 from directory.templatetags.listing_tags import facet_boxes, result_cards
 from tests.conftest import build_tiered_org
 from tests.search.conftest import make_live_copy_in
@@ -34,7 +35,8 @@ RESULT_TEMPLATE = """{% load i18n %}<li class="result{% if org.is_closed %} clos
     <span class="org-type">{{ org.get_org_type_display }}</span> ·
     <span class="place">{% if org.area and org.area.province %}{{ org.area.province.name }}, {% endif %}{{ org.country.name }}</span>
   </p>
-  {% if org.status != "active" %}
+  {% with reach=org.reach %}{% if reach %}<div class="result-reach" data-testid="result-reach">{% with call=reach.call %}{% if call %}<a class="call button" href="{{ call.tel_uri }}" data-testid="call-link">{% trans "Call" %} <span class="number">{{ call.display }}</span></a>{% if not call.verified_on %} <span class="badge warn unverified">{% trans "number not yet verified" %}</span>{% endif %}{% if call.hours %} <span class="hours small">{% trans "Hours:" %} {{ call.hours }}</span>{% endif %}{% endif %}{% endwith %}{% for phone, uri in reach.messages %}{% if uri %} <a class="message" href="{{ uri }}" rel="noopener noreferrer" data-testid="message-link">{{ phone.get_channel_display }}</a>{% else %} <span class="message">{{ phone.get_channel_display }}: {{ phone.display }}</span>{% endif %}{% endfor %}</div>
+  {% endif %}{% endwith %}{% if org.status != "active" %}
   <p class="status status-{{ org.status }}" data-testid="result-status">
     <span class="badge{% if org.is_closed %} warn{% endif %}">{{ org.get_status_display }}</span>
     {% if org.successor and org.successor.live %}{% trans "Now:" %} <a href="{{ org.successor.get_absolute_url }}" data-testid="successor-link">{{ org.successor.name }}</a>{% endif %}
@@ -52,6 +54,7 @@ RESULT_TEMPLATE = """{% load i18n %}<li class="result{% if org.is_closed %} clos
   </ul>
   {% if services|length > 5 %}<p class="more muted small"><a href="{{ org.get_absolute_url }}#services">{% blocktrans count counter=services|length|add:"-5" %}and {{ counter }} more service{% plural %}and {{ counter }} more services{% endblocktrans %}</a></p>{% endif %}
   {% endif %}
+  <p class="result-actions"><button type="button" class="list-add" data-list-add="o:{{ org.translation_key }}" hidden>{% trans "Add to referral list" %}</button></p>
   {% endwith %}
 </li>
 """  # noqa: E501
@@ -152,6 +155,11 @@ def _as_once_read(listed, language, filtered):
             service.listed_terms = [link.term for link in _in_order(service.term_links.all())]
             _localized(service, language, Service)
         org.matching_services = services
+        # The call button: the best of the organization's and its live services' phones that an
+        # anonymous visitor may see (directory.best_contact).
+        phones = list(org.phones.filter(visibility="public").exclude(number=""))
+        phones += list(ServicePhone.objects.filter(service__in=live, visibility="public").exclude(number=""))
+        org.reach = best_reach(phones)
         orgs.append(_localized(org, language, Organization))
     return orgs
 
@@ -235,20 +243,28 @@ def test_hostile_text_in_a_card_is_escaped(client, listing, language):
     assert card.count(ESCAPED) >= 4  # name, acronym, description, service
 
 
-def test_a_card_shows_nothing_of_a_tier_above_public_to_anyone(listing, partner_user, editor_user):
-    """A card shows public fields only (name, type, place, status, description, services and
-    their types): no phone, email, contact or address of any tier reaches the listing, for an
-    anonymous visitor, a partner or an editor."""
+def test_a_card_shows_no_phone_above_the_viewers_tier_and_never_an_address_email_or_contact(
+    listing, partner_user, editor_user
+):
+    """A card shows public fields and, since issue 16, the call button of the best phone the
+    viewer may see: the public line for everyone; never a phone above the viewer's tier, and
+    never an address, email, contact or location name, for anyone."""
     tiered = Organization.objects.get(slug="tiered-shelter-network")
-    secrets = [phone.number for phone in OrganizationPhone.objects.filter(organization=tiered)]
-    secrets += ["+85512000404", "SECRET-SHELTER-ADDRESS", "PUBLIC-OFFICE-ADDRESS", "desk@example.org"]
-    secrets += ["info@example.org", "Recovery shelter", "after hours"]
+    numbers = {p.visibility: p.number for p in OrganizationPhone.objects.filter(organization=tiered)}
+    never = ["SECRET-SHELTER-ADDRESS", "PUBLIC-OFFICE-ADDRESS", "desk@example.org"]
+    never += ["info@example.org", "Recovery shelter", "Head office"]
     partner, editor = Client(), Client()
     partner.force_login(partner_user)
     editor.force_login(editor_user)
-    for viewer in (Client(), partner, editor):
+    above = {
+        "public": [numbers["partners"], numbers["restricted"], "+85512000404"],
+        "partners": [numbers["restricted"], "+85512000404"],
+        "restricted": [],
+    }
+    for tier, viewer in (("public", Client()), ("partners", partner), ("restricted", editor)):
         html = viewer.get(reverse("directory:index"), {"q": "tiered"}).content.decode()
         assert 'data-slug="tiered-shelter-network"' in html
         assert "Emergency shelter for women and girls" in html
-        for secret in secrets:
-            assert secret not in html
+        assert f'href="tel:{numbers["public"]}"' in html or tier != "public"
+        for secret in never + above[tier]:
+            assert secret not in html, (tier, secret)
