@@ -186,6 +186,13 @@ class MapEntry:
     phones: list = field(default_factory=list)
     places: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # Unplaced, for the editors' report
+    distance: object = None  # services_map.nearby.Distance, on a list sorted nearest first
+
+    @property
+    def distance_label(self):
+        from .nearby import distance_label
+
+        return distance_label(self.distance)
 
     @property
     def on_map(self):

@@ -24,16 +24,20 @@ from django.views.decorators.http import require_GET
 from audit.services_map import record_map
 from directory.filters import DirectorySearch
 from directory.models import Area, AreaKind, Service
+from directory.near_choices import near_choices
 
 from .. import cache as map_cache
-from .. import features, geojson
+from .. import features, geojson, nearby
 from ..coverage import top_families
 from ..entries import Viewer, build_entries
 
 
-def map_url(search, name="services_map:index", without=None, **extra):
-    """A map link with the search's filters, less `without` (key, value), plus `extra`."""
+def map_url(search, name="services_map:index", without=None, shared=False, **extra):
+    """A map link with the search's filters, less `without` (key, value), plus `extra`;
+    `shared`: for someone else (without the device's position, services_map.nearby)."""
     params = [p for p in search.url_params() if p != without]
+    if not shared:
+        params += search.device_params()  # this visitor's own links keep their position
     params += [(k, v) for k, v in extra.items() if v is not None]
     path = reverse(name)
     return f"{path}?{urlencode(params)}" if params else path
@@ -44,7 +48,9 @@ def active_filters(search):
     return [
         (key, facet_label, value_label, map_url(search, without=param))
         for param, (key, facet_label, value_label, _url) in zip(
-            search.url_params(), search.active_filters(), strict=True
+            [p for p in search.url_params() if p[0] not in ("sort", "near")],
+            search.active_filters(),
+            strict=True,
         )
     ]
 
@@ -92,11 +98,22 @@ def map_index(request):
         .order_by(Lower("organization__name"), Lower("name"), "pk")
         .values_list("pk", flat=True)
     )
+    distances = None
+    if search.origin:
+        # Nearest first, measured to what the public may see of each place (services_map.nearby).
+        ordered = list(ordered)
+        distances = nearby.service_distances(ordered, search.origin)
+        ordered = nearby.by_distance(ordered, distances)
     paginator = Paginator(ordered, settings.MAP_LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = build_entries(
         Service.objects.filter(pk__in=list(page.object_list)), viewer, phones=False
     )
+    if distances is not None:
+        position = {pk: i for i, pk in enumerate(paginator.page(page.number).object_list)}
+        page.object_list.sort(key=lambda entry: position.get(entry.pk, len(position)))
+        for entry in page.object_list:
+            entry.distance = distances.get(entry.pk)
     context = {
         "search": search,
         "q": search.q,
@@ -110,9 +127,10 @@ def map_index(request):
         ],
         "previous_url": map_url(search, page=page.previous_page_number()) if page.has_previous() else "",
         "next_url": map_url(search, page=page.next_page_number()) if page.has_next() else "",
-        "geojson_url": map_url(search, "services_map:geojson"),
+        "geojson_url": map_url(search, "services_map:geojson", shared=True),
         "directory_url": search.query_string(),
-        "share_url": request.build_absolute_uri(map_url(search)),
+        "share_url": request.build_absolute_uri(map_url(search, shared=True)),
+        "near_choices": near_choices(),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "tile_max_zoom": settings.MAP_TILE_MAX_ZOOM,

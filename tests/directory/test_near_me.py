@@ -151,3 +151,20 @@ def test_filters_keep_the_origin_and_the_origin_choice_works_without_javascript(
     lat, lon = places["origin"]
     html = _page(client, lat=f"{lat:.3f}", lon=f"{lon:.3f}")
     assert f'<input type="hidden" name="lat" value="{lat:.3f}">' in html
+
+
+def test_the_map_list_is_nearest_first_too(client, places):
+    lat, lon = places["origin"]
+    response = client.get(reverse("services_map:index"), {"lat": f"{lat - 0.2:.3f}", "lon": f"{lon:.3f}"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    entries = re.findall(r'data-testid="map-entry" data-service="(\d+)">\s*<h3[^>]*><a[^>]*>([^<]+)</a>', html)
+    names = [name for _pk, name in entries]
+    # The shelter service is measured to its district's stand-in centre, the counselling line of
+    # the organization with no place comes last.
+    assert names[0] == "Emergency shelter" and names[-1] == "Phone counselling"
+    kms = [float(km) for km in re.findall(r'data-testid="distance" data-km="([\d.]+)"', html)]
+    assert kms == sorted(kms) and kms[0] == pytest.approx(22.2, abs=0.3)
+    assert 'class="distance approximate"' in html
+    geojson = re.search(r'data-geojson="([^"]+)"', html) or re.search(r'geojson[^"]*"([^"]*services\.geojson[^"]*)"', html)
+    assert geojson is None or "lat=" not in geojson.group(1)
