@@ -4,6 +4,8 @@ who may see what (that is `directory.visibility`, applied before data reaches a 
 from django import template
 from django.utils.translation import gettext as _
 
+from ..opening import service_status, status_label
+
 register = template.Library()
 
 
@@ -15,6 +17,19 @@ def hours(schedule):
     if schedule.opens_at and schedule.closes_at:
         return f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}"
     return _("Hours not stated")
+
+
+@register.simple_tag
+def open_status(service, organization=None):
+    """`{% open_status service org as status %}`: the service's OpenStatus now, in its office's
+    zone (directory/opening.py). `organization` (with its country) saves reading it again."""
+    return service_status(service, organization)
+
+
+@register.filter
+def open_status_label(status):
+    """The badge's text ("Open now · closes at 17:00"); "" when the hours are not known."""
+    return status_label(status)
 
 
 @register.filter
