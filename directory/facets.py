@@ -19,6 +19,7 @@ Only documents of the viewer's tiers count; the directory's documents hold publi
 """
 
 import heapq
+import weakref
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
@@ -406,12 +407,30 @@ class _RelevanceOrder(_Produced):
         yield from rest
 
 
+_dynamic_bitmaps = {}  # (facet, value): (snapshot, its generation, keys, bitmap)
+
+
+def _dynamic_bitmap(snap, name, value, keys):
+    """The bitmap of the service entries of `keys`; kept while the snapshot and the keys (a
+    frozenset that directory.opening replaces each minute) stay the same."""
+    kept = _dynamic_bitmaps.get((name, value))
+    if kept is not None and kept[0]() is snap and kept[1] == snap.generation and kept[2] is keys:
+        return kept[3]
+    entry_of = snap.entry_of
+    bitmap = snap.bitmap_of([e for e in (entry_of.get((SERVICE, k)) for k in keys) if e is not None])
+    # A weak reference: a snapshot replaced since is not kept alive by this.
+    _dynamic_bitmaps[(name, value)] = (weakref.ref(snap), snap.generation, keys, bitmap)
+    return bitmap
+
+
 class Selection:
     """One listing's filters evaluated on the snapshot: organization bitmaps, counts, order."""
 
-    def __init__(self, viewer, org_values, service_values, group_values, text=""):
+    def __init__(self, viewer, org_values, service_values, group_values, text="", dynamic=None):
         """`org_values` {facet: [values]} (OR within), `service_values` {facet: [values]} (OR
-        within), `group_values` [keys] (AND: one service serves every chosen group)."""
+        within), `group_values` [keys] (AND: one service serves every chosen group).
+        `dynamic` {facet: ({value: service keys}, [chosen values])}: a service-level facet whose
+        values are not in the index because they change by themselves (open now: by the clock)."""
         self.snap = snap = snapshots.get()
         tiers = registry.viewer_tiers(viewer)
         visible = snap.union_of(snap.tiers, tiers)
@@ -432,6 +451,13 @@ class Selection:
         }
         if group_values:
             self.service_masks["group"] = [snap.values.get(("group", g), 0) for g in group_values]
+        self.dynamic = {}
+        for name, (members, chosen) in (dynamic or {}).items():
+            self.dynamic[name] = {
+                value: _dynamic_bitmap(snap, name, value, keys) for value, keys in members.items()
+            }
+            if chosen:
+                self.service_masks[name] = [self.all_services & snap.union_of(self.dynamic[name], chosen)]
         self.matches, self.partial, self.unmatched = [], False, []
         self.text = self.all_orgs
         self.text_entries = 0
@@ -542,6 +568,19 @@ class Selection:
                 count = (scope & values[(name, value)]).bit_count()
                 if count:
                     out[value] = count
+        return out
+
+    def dynamic_counts(self, name):
+        """{value: organizations} for a `dynamic` facet, by the rule of `service_counts`."""
+        scope = self.org_level()
+        services = self.all_services
+        for mask in self._service_constraint(exclude=name):
+            services &= mask
+        out = {}
+        for value, members in self.dynamic.get(name, {}).items():
+            count = (self.owner_bitmap(services & members) & scope).bit_count()
+            if count:
+                out[value] = count
         return out
 
     # -- order ------------------------------------------------------------------------------

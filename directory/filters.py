@@ -71,10 +71,13 @@ GROUPS = [
 GROUP_LABELS = {key: label for key, label, _q in GROUPS}
 GROUP_QS = {key: q for key, _label, q in GROUPS}
 
-FACETS = ["orgtype", "country", "province", "type", "group", "language"]
+FACETS = ["open", "orgtype", "country", "province", "type", "group", "language"]
+# Opening hours, by the clock (directory.opening): open now (24/7 included), and open 24/7.
+OPEN_LABELS = {"now": _("Open now"), "always": _("Open 24/7")}
 ORG_TYPES = {value for value, _label in OrganizationType.choices}
 SORT_LABELS = {"relevance": _("Best match"), "distance": _("Nearest first"), "name": _("Name (A–Z)")}
 FACET_LABELS = {
+    "open": _("Opening hours"),
     "orgtype": _("Organization type"),
     "country": _("Country"),
     "province": _("Province"),
@@ -164,11 +167,13 @@ class DirectorySearch:
             _reference.clear()
         self.groups = [g for g in _param_list(params, "group", lambda v: v.strip().lower()) if g in GROUP_QS]
         self.org_types = [t for t in _param_list(params, "orgtype", _lower) if t in ORG_TYPES]
+        self.open = [v for v in _param_list(params, "open", _lower) if v in OPEN_LABELS]
 
     # -- selections -------------------------------------------------------------------------
     @property
     def selected(self):
         return {
+            "open": set(self.open),
             "orgtype": set(self.org_types),
             "country": {a.slug for a in self.countries},
             "province": {a.slug for a in self.provinces},
@@ -195,6 +200,7 @@ class DirectorySearch:
             {"type": [t.code for t in self.terms], "language": [lang.code for lang in self.languages]},
             self.groups,
             self.q if self.words else "",
+            dynamic={"open": (_open_keys(), self.open)},
         )
 
     @cached_property
@@ -303,6 +309,7 @@ class DirectorySearch:
     # -- facets -----------------------------------------------------------------------------
     def facets(self):
         return [
+            self._open_facet(),
             self._org_type_facet(),
             self._country_facet(),
             self._province_facet(),
@@ -313,6 +320,15 @@ class DirectorySearch:
 
     def _labels(self, name, values):
         return registry.facet_labels(name, list(values), (get_language() or "en").split("-")[0])
+
+    def _open_facet(self):
+        counts = self.selection.dynamic_counts("open")
+        values = [
+            FacetValue(value, label, counts.get(value, 0), value in self.open)
+            for value, label in OPEN_LABELS.items()
+            if counts.get(value) or value in self.open
+        ]
+        return Facet("open", FACET_LABELS["open"], values)
 
     def _org_type_facet(self):
         # Every type the chosen filters leave, in the vocabulary's order (ministries before
@@ -401,6 +417,7 @@ class DirectorySearch:
             params.append(("q", self.q))
         if self.sort != self.default_sort:
             params.append(("sort", self.sort))
+        params += [("open", v) for v in self.open]
         params += [("orgtype", t) for t in self.org_types]
         params += [("country", a.slug) for a in self.countries]
         params += [("province", a.slug) for a in self.provinces]
@@ -431,6 +448,7 @@ class DirectorySearch:
     def active_filters(self):
         """[(facet label, value label, link without it)] for the "active filters" list."""
         labels = {
+            "open": OPEN_LABELS,
             "orgtype": {t: OrganizationType(t).label for t in self.org_types},
             "country": {a.slug: a.name for a in self.countries},
             "province": {a.slug: a.name for a in self.provinces},
@@ -505,6 +523,13 @@ class _PagedByKey:
                     if snap.contains(shown, snap.entry_of.get(("service", str(s.translation_key)), -1))
                 ]
         return page if isinstance(index, slice) else page[0]
+
+
+def _open_keys():
+    """{value: service keys} of the "open" facet at this minute (directory.opening)."""
+    from .opening import always_open_keys, open_now_keys
+
+    return {"now": open_now_keys(), "always": always_open_keys()}
 
 
 def _terms_including(ids):

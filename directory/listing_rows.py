@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
+from . import opening
 from .best_contact import best_reach
 from .models import (
     Area,
@@ -92,6 +93,8 @@ class ListedOrganization:
         "reach",
         "phones",
         "distance",
+        "country_key",
+        "hours",
     )
 
     @property
@@ -117,6 +120,7 @@ class ListedService:
         "untranslated",
         "phones",
         "schedules",
+        "status",
     )
 
     def __init__(self, pk, organization_id, translation_key, name, description):
@@ -186,6 +190,7 @@ def _organizations_sql(vendor, n, translated):
         _col("s", Organization, "name"),
         _col("s", Organization, "slug"),
         _col("s", Organization, "live"),
+        _col("c", Area, "key"),
     ]
     joins = [
         f"INNER JOIN {_table(Area)} c ON {_pk('c', Area)} = {_col('o', Organization, 'country')}",
@@ -213,6 +218,7 @@ def _services_sql(vendor, n, translated):
         _col("s", Service, "translation_key"),
         _col("s", Service, "name"),
         _col("s", Service, "description"),
+        _col("s", Service, "status"),
     ]
     joins = ""
     if translated:
@@ -299,7 +305,8 @@ def organizations(locale_id, keys, language=None, terms=None, tiers=("public",))
             org.successor = None if row[12] is None else _Shown(row[13], row[14], bool(row[15]))
             org.matching_services, org.listed_acronyms, org.phones = [], [], []
             org.distance = None
-            _translate(org, row[16:])
+            org.country_key = row[16]
+            _translate(org, row[17:])
             found[org.translation_key] = org
     page = [found[key] for key in keys if key in found]
     if page:
@@ -318,7 +325,8 @@ def _attach(orgs, language, terms, tiers):
         cursor.execute(_services_sql(connection.vendor, len(by_pk), translated), params)
         for row in cursor.fetchall():
             service = ListedService(row[0], row[1], _key(row[2]), row[3], row[4])
-            _translate(service, row[5:])
+            service.status = row[5]
+            _translate(service, row[6:])
             services[service.pk] = service
             by_pk[service.organization_id].matching_services.append(service)
         cursor.execute(
@@ -328,6 +336,7 @@ def _attach(orgs, language, terms, tiers):
         rows = cursor.fetchall()
         _attach_phones(cursor, by_pk, services, list(tiers))
         _attach_schedules(cursor, services)
+    _attach_hours(orgs)
     # The editor's order (Orderable.sort_order; a row without one last), then the row's id.
     rows.sort(key=lambda row: (row[4] is None, row[4] or 0, row[5]))
     term_ids = {row[2] for row in rows if row[0] == 1}
@@ -384,6 +393,27 @@ def _attach_schedules(cursor, services):
                 sort_order=sort_order,
             )
         )
+
+
+def _attach_hours(orgs):
+    """Each card's opening hours, now, from its active services' schedules in the office's
+    zone (`opening`): open 24/7 if one service is, else open now (and until when) if one is,
+    else when the first one opens next; none for a closed organization or without hours."""
+    now = opening._now()
+    for org in orgs:
+        org.hours = None
+        if org.status in opening.CLOSED_ORGANIZATION_STATUSES:
+            continue
+        zone = opening.zone_for(org.country_key)
+        best = None
+        for service in org.matching_services:
+            if service.status != "active" or not service.schedules:
+                continue
+            status = opening.hours_status(service.schedules, now, zone)
+            rank = 0 if status.always else 1 if status.open_now else 2 if status.known else 3
+            if rank < 3 and (best is None or rank < best[0]):
+                best = (rank, status)
+        org.hours = best[1] if best else None
 
 
 def _date(value):

@@ -238,7 +238,9 @@ class Schedule(Orderable):
     )
     open_24h = models.BooleanField(_("open 24 hours"), default=False)
     opens_at = models.TimeField(null=True, blank=True)
-    closes_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(
+        null=True, blank=True, help_text=_("Earlier than the opening time for a night span: 22:00 to 06:00.")
+    )
     note = models.CharField(max_length=200, blank=True, validators=[validate_plain_text])
 
     class Meta(Orderable.Meta):
@@ -250,8 +252,16 @@ class Schedule(Orderable):
             return
         if not (self.opens_at and self.closes_at):
             raise ValidationError({"opens_at": _("Give opening and closing times, or tick “open 24 hours”.")})
-        if self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("Closing time must be after opening time.")})
+        # A closing time before the opening time is an overnight span (22:00-06:00 runs into the
+        # next morning: directory.opening reads it so); the same time twice says nothing.
+        if self.closes_at == self.opens_at:
+            raise ValidationError(
+                {
+                    "closes_at": _(
+                        "Opening and closing times are the same. For a whole day, tick “open 24 hours”."
+                    )
+                }
+            )
 
 
 class ServicePhone(PhoneBase):

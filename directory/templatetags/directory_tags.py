@@ -15,6 +15,11 @@ def hours(schedule):
     if schedule.open_24h:
         return _("Open 24 hours")
     if schedule.opens_at and schedule.closes_at:
+        if schedule.closes_at < schedule.opens_at:
+            return _("%(opens)s–%(closes)s (next day)") % {
+                "opens": f"{schedule.opens_at:%H:%M}",
+                "closes": f"{schedule.closes_at:%H:%M}",
+            }
         return f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}"
     return _("Hours not stated")
 

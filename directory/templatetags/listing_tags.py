@@ -151,6 +151,7 @@ def _card(org, words):
         f'    <span class="place">{place}{country}</span>\n'
         "  </p>\n  ",
         _distance(getattr(org, "distance", None)),
+        _hours(getattr(org, "hours", None)),
         _reach(getattr(org, "reach", None), words),
     ]
     if org.status != "active":
@@ -206,6 +207,19 @@ def _distance(distance):
     return (
         f'<p class="distance{approximate}" data-testid="distance" data-km="{distance.km:.3f}">'
         f"{_e(distance_label(distance))}</p>\n  "
+    )
+
+
+def _hours(status):
+    """The card's "Open 24/7", "Open now · closes at 17:00" or "Closed now · opens ..." badge."""
+    if status is None:
+        return ""
+    from ..opening import status_label
+
+    state = "always" if status.always else "open" if status.open_now else "closed"
+    return (
+        f'<p class="open-status {state}" data-testid="open-status" data-state="{state}">'
+        f'<span class="badge">{_e(status_label(status))}</span></p>\n  '
     )
 
 

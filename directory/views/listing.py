@@ -4,6 +4,7 @@ words, relevance order (A-Z on request), partial-match notice and suggestions wh
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from search.page_cache import index_state, public_page_cache
@@ -14,11 +15,12 @@ from ..near_choices import near_choices
 
 
 def _listing_state(request):
-    """The index state, except for a page sorted from the device's position: that position is
-    never stored, so such a page is not cached (its URL would be the key)."""
+    """The index state and the minute, except for a page sorted from the device's position: that
+    position is never stored, so such a page is not cached (its URL would be the key)."""
     if "lat" in request.GET or "lon" in request.GET:
         return None
-    return index_state(request)
+    # Cards say whether each place is open now, and "open now" filters: answers of one minute.
+    return f"{index_state(request)}:{timezone.now():%Y%m%d%H%M}"
 
 
 @require_GET

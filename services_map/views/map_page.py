@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -150,7 +151,9 @@ def services_geojson(request):
     search = DirectorySearch(request.GET)
     viewer = Viewer(request.user)
     bbox = geojson.parse_bbox(request.GET.get("bbox"))
-    key = map_cache.viewer_key("geojson", viewer, (search.url_params(), bbox))
+    # "Open now" answers for this minute: its markers are kept no longer than that.
+    minute = f"{timezone.now():%Y%m%d%H%M}" if search.open else ""
+    key = map_cache.viewer_key("geojson", viewer, (search.url_params(), bbox, minute))
     compressed = map_cache.get(key)
     if compressed is None:
         if features.serves(viewer):  # the tier's stored features, words filled in (same body)

@@ -810,10 +810,10 @@ INVALID_SERVICE_INPUT = [
     ),
     pytest.param(
         {},
-        [("schedules", {"opens_at": datetime.time(17), "closes_at": datetime.time(8)})],
+        [("schedules", {"opens_at": datetime.time(17), "closes_at": datetime.time(17)})],
         "schedules-0-closes_at",
-        "after opening",
-        id="schedule-backwards",
+        "the same",
+        id="schedule-empty-span",
     ),
     pytest.param(
         {}, [("schedules", {"weekday": "MO"})], "schedules-0-opens_at", "24 hours", id="schedule-no-times"
