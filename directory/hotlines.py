@@ -4,7 +4,8 @@ A national hotline is a public phone on the "hotline" channel of a published, ac
 either serves a whole country (a service area that is a country) or is dialled as a short code
 (1288, 1280: short codes work across the country). Only public phones are listed, so the same
 list is right for every viewer and can sit on cached public pages. A hotline whose number has
-not been entered or verified is still listed, saying so: demo data holds no real number.
+not been entered or verified is still listed, saying so: demo data holds no real number. The home
+page asks for `verified_only`: there, only numbers entered and verified are offered to call.
 """
 
 from dataclasses import dataclass
@@ -34,9 +35,10 @@ def is_dialled_as_short_code(number):
     return number.isascii() and number.isdigit()
 
 
-def national_hotlines(country_code=None):
+def national_hotlines(country_code=None, verified_only=False):
     """Hotlines of `country_code` (all countries when None), verified numbers first, then numbers
-    not yet verified, then hotlines with no number yet; by organization within each."""
+    not yet verified, then hotlines with no number yet; by organization within each. With
+    `verified_only`, only numbers entered and verified (`PhoneBase.is_verified`)."""
     hotline_phones = ServicePhone.objects.filter(
         channel=Channel.HOTLINE,
         visibility=Visibility.PUBLIC,
@@ -44,6 +46,8 @@ def national_hotlines(country_code=None):
         service__status=ServiceStatus.ACTIVE,
         service__organization__live=True,
     )
+    if verified_only:
+        hotline_phones = hotline_phones.exclude(number="").filter(verified_on__isnull=False)
     nationwide = ServiceArea.objects.filter(area__kind=AreaKind.COUNTRY)
     if country_code:
         nationwide = nationwide.filter(area__key=country_code)

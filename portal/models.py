@@ -36,6 +36,7 @@ class HomePage(Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from directory.families import service_families
         from directory.models import Organization, Service
 
         localize_page(self, ("title", "emergency_note", "intro"))
@@ -46,4 +47,6 @@ class HomePage(Page):
         context["service_count"] = (
             Service.objects.live().filter(organization__live=True, locale=default).count()
         )
+        # "I need ..." shortcuts: the service families live services offer (directory/families.py).
+        context["service_families"] = service_families()
         return context
