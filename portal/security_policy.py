@@ -76,8 +76,8 @@ def admin_csp_directives(tile_url):
 
 
 # Browser features no page of the portal uses are switched off for the portal and anything it
-# embeds. The map never asks for the visitor's location; if a "near me" feature comes, change
-# geolocation to ["self"]. Passkeys (accounts/: second step of sign-in) need
+# embeds. Geolocation is the portal's own ("Use my location" on the directory and the map asks
+# on a button press: services_map/nearby.py), never an embedded frame's. Passkeys (accounts/: second step of sign-in) need
 # publickey-credentials-get for the portal's own pages, never for anything it embeds.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
@@ -86,7 +86,7 @@ PERMISSIONS_POLICY = {
     "camera": [],
     "display-capture": [],
     "encrypted-media": [],
-    "geolocation": [],
+    "geolocation": ["self"],
     "gyroscope": [],
     "hid": [],
     "magnetometer": [],

@@ -46,7 +46,7 @@ def assert_public_policy(response):
     assert csp["default-src"] == ["'self'"], path
     assert "'unsafe-inline'" not in csp["style-src"], path
     permissions = response.headers.get("Permissions-Policy", "")
-    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+    for feature in ("camera=()", "microphone=()", "geolocation=(self)", "payment=()", "usb=()"):
         assert feature in permissions, (path, feature)
     assert response.headers.get("Referrer-Policy") == "same-origin", path
     assert response.headers.get("X-Content-Type-Options") == "nosniff", path
