@@ -8,6 +8,7 @@ reach any of them by accident.
 """
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -21,6 +22,7 @@ from wagtail.models import Locale
 
 from audit.directory import record_organization
 
+from ..best_contact import Reach, best_reach
 from ..freshness import Freshness, last_verified_on, public_freshness, verified_days_ago
 from ..models import (
     Language,
@@ -112,6 +114,15 @@ class LocationView:
     accessibility: str = ""
     approximate_point: bool = False  # the point marks the town or province seat, not the address
     visibility: str = Visibility.PUBLIC  # effective tier (a confidential place is never public)
+    directions_url: str = ""  # a maps link, for a public point only (see `directions_url`)
+
+
+def directions_url(latitude, longitude):
+    """A link that opens the device's maps app with directions to the point: Google Maps' cross-
+    platform URL opens the Google Maps app on Android and iOS where it is installed and the maps
+    web page everywhere else (a `geo:` URI does nothing on iOS or most desktops). Coordinates
+    only, to 6 decimals (about 10 cm): no name or address goes to the maps service."""
+    return f"https://www.google.com/maps/dir/?api=1&destination={latitude:.6f}%2C{longitude:.6f}"
 
 
 def _contact_view(contact, kind, tier, slug):
@@ -155,7 +166,36 @@ def _location_view(location, tier, offers_confidential_service):
         view.latitude, view.longitude = shown.latitude, shown.longitude
         view.approximate_point = location.point_is_approximate
         view.directions, view.accessibility = location.directions, location.accessibility
+        # Directions only ever lead to a public point: a confidential place (a shelter, a place
+        # offering a confidential service) or a partners-only point gets none, whoever looks
+        # (a partner sees its point on the page; a maps link is not where it should travel).
+        if shown.visibility == Visibility.PUBLIC and view.latitude is not None and view.longitude is not None:
+            view.directions_url = directions_url(view.latitude, view.longitude)
     return view
+
+
+def contact_reach(phones, services):
+    """The page's contact block and phone bar: the best of the organization's visible phones
+    (directory/best_contact.py), and, when it has no number to call, the best of its services'
+    visible phones (with the service it belongs to). Both lists are already cut to the tier."""
+    reach = best_reach(phones)
+    service_name = ""
+    if reach.call is None:
+        owners = {id(p): s.name for s in services for p in s.visible_phones}
+        fallback = best_reach([p for s in services for p in s.visible_phones])
+        if fallback.call is not None:
+            service_name = owners[id(fallback.call)]
+        reach = Reach(call=fallback.call, messages=reach.messages or fallback.messages)
+    return reach, service_name
+
+
+def share_links(name, url):
+    """Share without script: an SMS (`sms:?&body=` works on Android and iOS) and an e-mail."""
+    return {
+        "url": url,
+        "sms": f"sms:?&body={quote(f'{name} {url}', safe='')}",
+        "mailto": f"mailto:?subject={quote(name, safe='')}&body={quote(url, safe='')}",
+    }
 
 
 def _with_language_names(phones, language_names):
@@ -250,6 +290,7 @@ def organization_context(org, tier, slug):
         list(visible(OrganizationPhone.objects.filter(organization=org), tier)), language_names
     )
     contacts = visible(OrganizationContact.objects.filter(organization=org), tier)
+    reach, reach_service = contact_reach(phones, services)
     successor = org.successor if org.successor_id and org.successor.live else None
     parent = org.parent_organization if org.parent_organization_id and org.parent_organization.live else None
     return {
@@ -261,6 +302,11 @@ def organization_context(org, tier, slug):
         "former_names": [n for n in names if n.kind == NameKind.FORMER],
         "email": org.email if can_see(tier, org.email_visibility) else "",
         "phones": phones,
+        "reach": reach,
+        "reach_service": reach_service,
+        # The phone bar's Directions: the first public, exact point (an approximate one marks a
+        # town centre: the location card says so beside its link, a bar button could not).
+        "directions": next((v for v in locations if v.directions_url and not v.approximate_point), None),
         "contacts": [_contact_view(c, "org", tier, slug) for c in contacts],
         "locations": locations,
         "services": services,
@@ -280,6 +326,7 @@ def organization_detail(request, slug):
     context = organization_context(org, viewer_tier(request.user, org), slug)
     record_organization(request, "organization_page", context)
     context["suggestion_form"] = SuggestionForm()
+    context["share"] = share_links(org.name, request.build_absolute_uri(org.get_absolute_url()))
     return render(request, "directory/organization_detail.html", context)
 
 

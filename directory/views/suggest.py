@@ -15,7 +15,7 @@ from wagtail.models import Locale
 from ..models import Organization
 from ..suggestions import SuggestionForm, over_limit, save_suggestion
 from ..visibility import viewer_tier
-from .detail import get_published_organization, organization_context
+from .detail import get_published_organization, organization_context, share_links
 
 ANCHOR = "#suggest"
 
@@ -49,6 +49,7 @@ def suggest_update(request, slug):
     if not form.is_valid():
         context = organization_context(org, viewer_tier(request.user, org), slug)
         context["suggestion_form"] = form
+        context["share"] = share_links(org.name, request.build_absolute_uri(org.get_absolute_url()))
         return render(request, "directory/organization_detail.html", context, status=400)
     if not form.is_robot:
         save_suggestion(_source(org), form)
