@@ -21,6 +21,7 @@ client in-process (the load average is printed beside each figure: the machine m
 """
 
 import argparse
+import datetime
 import os
 import random
 import statistics
@@ -72,11 +73,15 @@ def build(args, rng):
     from directory.models import (
         Area,
         Language,
+        Location,
         Organization,
+        OrganizationPhone,
         OrganizationType,
+        Schedule,
         Service,
         ServiceArea,
         ServiceLanguage,
+        ServicePhone,
         ServiceTerm,
         TaxonomyTerm,
     )
@@ -105,7 +110,7 @@ def build(args, rng):
             )
         )
     Organization.objects.bulk_create(orgs, batch_size=500)
-    orgs = list(Organization.objects.filter(slug__startswith="bench-org-"))
+    orgs = list(Organization.objects.filter(slug__startswith="bench-org-").select_related("area"))
     services = [
         Service(
             organization=org,
@@ -132,7 +137,64 @@ def build(args, rng):
     ServiceLanguage.objects.bulk_create(
         [ServiceLanguage(service=s, language=rng.choice(languages)) for s in services], batch_size=500
     )
+    # What the cards read since issue 16: phones of each tier (fictional numbers in the 023 99x
+    # range), office hours on weekdays and 24-hour services, one public office per organization.
+    tiers = ["public", "public", "partners", "restricted"]
+    OrganizationPhone.objects.bulk_create(
+        [
+            OrganizationPhone(
+                organization=org,
+                number=f"+8552399{i % 10000:04d}",
+                channel="voice",
+                visibility=rng.choice(tiers),
+            )
+            for i, org in enumerate(orgs)
+        ],
+        batch_size=500,
+    )
+    ServicePhone.objects.bulk_create(
+        [
+            ServicePhone(
+                service=s,
+                number=f"+8552398{i % 10000:04d}",
+                channel=rng.choice(["hotline", "voice", "whatsapp"]),
+                visibility=rng.choice(tiers),
+            )
+            for i, s in enumerate(services)
+            if i % 2 == 0
+        ],
+        batch_size=500,
+    )
+    schedules = []
+    for s in services:
+        if rng.random() < 0.1:
+            schedules += [Schedule(service=s, weekday=day, open_24h=True) for day in WEEK]
+        elif rng.random() < 0.7:
+            schedules += [
+                Schedule(service=s, weekday=day, opens_at=datetime.time(8), closes_at=datetime.time(17))
+                for day in WEEK[:5]
+            ]
+    Schedule.objects.bulk_create(schedules, batch_size=1000)
+    Location.objects.bulk_create(
+        [
+            Location(
+                organization=org,
+                name="Office",
+                location_type="office",
+                area=org.area,
+                latitude=org.area.latitude,
+                longitude=org.area.longitude,
+                point_is_approximate=True,
+            )
+            for org in orgs
+            if org.area is not None
+        ],
+        batch_size=500,
+    )
     return [p.slug for p in provinces], sorted({t.code.split(".")[0] for t in terms})
+
+
+WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
 def filter_values():
