@@ -235,14 +235,14 @@ class DirectorySearch:
         selection = self.selection
         selected = selection.organizations()
         if self.sort == "distance":
-            entries = selection.by_title(selected)
-            keys = selection.object_ids(entries)
-            by_key = self.distances
-            far = float("inf")
-            ranked = sorted(
-                range(len(entries)), key=lambda i: by_key[keys[i]].km if keys[i] in by_key else far
-            )
-            return [entries[i] for i in ranked]
+            # Nearest first; equals (and those without a place, last) in title order.
+            keys, by_key, far = selection.snap.keys, self.distances, float("inf")
+
+            def km(pk):
+                found = by_key.get(keys[pk][1]) if pk in keys else None
+                return far if found is None else found.km
+
+            return sorted(selection.by_title(selected), key=km)
         if self.sort != "relevance":
             return selection.by_title(selected)
         from .ranking import snapshot_name_ranks
