@@ -32,9 +32,23 @@ def record(request, kind, object_id, tier, organization=None, label=""):
             "label": str(label or "")[:255],
             "tier": str(tier),
             "organization_key": getattr(organization, "translation_key", None),
-            "path": request.get_full_path()[:500],
+            "path": _path(request)[:500],
         }
     )
+
+
+# A visitor's position ("near me": services_map/nearby.py) is never stored: not in the log either.
+DEVICE_POSITION_PARAMETERS = ("lat", "lon")
+
+
+def _path(request):
+    if not any(key in request.GET for key in DEVICE_POSITION_PARAMETERS):
+        return request.get_full_path()
+    query = request.GET.copy()
+    for key in DEVICE_POSITION_PARAMETERS:
+        query.pop(key, None)
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path
 
 
 def pending(request):

@@ -62,3 +62,39 @@ def record_hsds_summary(request, org, tier):
     """The HSDS list without nesting carries one tier-dependent field: the e-mail."""
     if org.email and _above(org.email_visibility) and can_see(tier, org.email_visibility):
         record(request, AccessKind.HSDS, org.pk, tier, organization=org, label=org.name)
+
+
+def _reach_tier(reach):
+    """The most private tier among the phones a Reach (directory.best_contact) shows."""
+    phones = ([reach.call] if reach and reach.call else []) + [
+        p for p, _uri in (reach.messages if reach else [])
+    ]
+    above = [p.visibility for p in phones if _above(p.visibility)]
+    if not above:
+        return Visibility.PUBLIC
+    return Visibility.RESTRICTED if Visibility.RESTRICTED in above else Visibility.PARTNERS
+
+
+def record_listing(request, organizations):
+    """A directory listing page: an entry per card whose call or messaging line is above public
+    (the cards show only phones; the listing is cut to the viewer's tier)."""
+    for org in organizations:
+        tier = _reach_tier(getattr(org, "reach", None))
+        if tier != Visibility.PUBLIC:
+            record(request, AccessKind.DIRECTORY_LISTING, org.pk, tier, organization=org, label=org.name)
+
+
+def record_referral_list(request, entries):
+    """A referral list page: an entry per listed organization or service whose shown phone is
+    above public (a list holds phones, places as areas only, and no contact or address)."""
+    for entry in entries:
+        if entry.tier != Visibility.PUBLIC:
+            owner = type("Owner", (), {"translation_key": entry.organization_key})
+            record(
+                request,
+                AccessKind.REFERRAL_LIST,
+                entry.ref.key,
+                entry.tier,
+                organization=owner,
+                label=entry.name,
+            )

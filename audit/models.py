@@ -11,6 +11,8 @@ class AccessKind(models.TextChoices):
     CONTACT_VCARD = "contact_vcard", _("Contact vCard")
     HSDS = "hsds", _("HSDS (JSON)")
     MAP_GEOJSON = "map_geojson", _("Map data (GeoJSON)")
+    DIRECTORY_LISTING = "directory_listing", _("Directory listing (a card's phone)")
+    REFERRAL_LIST = "referral_list", _("Referral list")
     LIBRARY_ITEM = "library_item", _("Library item")
     LIBRARY_FILE = "library_file", _("Library file")
 

@@ -114,6 +114,7 @@ class ListEntry:
     is_demo: bool = False
     untranslated: bool = False
     tier: str = Visibility.PUBLIC  # the most private tier of what the entry shows
+    organization_key: object = None  # the organization's translation key (the access log's owner)
 
     @property
     def is_service(self):
@@ -240,7 +241,9 @@ def resolve_list(refs, user, absolute):
                 Prefetch(
                     "service_at_locations",
                     queryset=ServiceAtLocation.objects.select_related(
-                        "location__area", "location__area__parent", "location__area__province",
+                        "location__area",
+                        "location__area__parent",
+                        "location__area__province",
                         "location__area__country",
                     ),
                 ),
@@ -320,6 +323,7 @@ def resolve_list(refs, user, absolute):
                 is_demo=org.is_demo,
                 untranslated=org.untranslated,
                 tier=_reach_tier(reach),
+                organization_key=org.translation_key,
             )
         else:
             service = services.get(ref.key)
@@ -355,9 +359,8 @@ def resolve_list(refs, user, absolute):
                 is_demo=service.is_demo,
                 untranslated=service.untranslated,
                 tier=_reach_tier(reach),
+                organization_key=org.translation_key,
             )
         entry.qr = qr_svg(entry.absolute_url)
         entries.append(entry)
     return ResolvedList(entries=entries, unavailable=unavailable)
-
-

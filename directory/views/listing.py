@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.directory import record_listing
 from search.page_cache import index_state, public_page_cache
 from search.suggestions import no_result_suggestions
 
@@ -52,6 +53,8 @@ def directory_index(request):
         "share_url": request.build_absolute_uri(search.query_string(shared=True)),
         "near_choices": near_choices(),
     }
+    # A card showing a partners-only or restricted line is noted in the access log.
+    record_listing(request, page.object_list)
     if not paginator.count:
         context["suggestions"] = no_result_suggestions(search.q, request.user)
     return render(request, "directory/index.html", context)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from audit.directory import record_referral_list
 from services_map.pack import qr_svg
 
 from ..referral_list import MAX_ENTRIES, list_query, parse_list, resolve_list
@@ -46,6 +47,7 @@ def referral_list(request):
         "mailto_href": f"mailto:?subject={quote(subject, safe='')}&body={quote(share_url, safe='')}",
         "dense": len(resolved.entries) > 12,
     }
+    record_referral_list(request, resolved.entries)  # lines above public, in the access log
     response = render(request, "directory/referral_list.html", context)
     if not resolved.is_public:
         # Partners-only phones: not kept by any cache on the way.
