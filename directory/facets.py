@@ -429,8 +429,9 @@ class Selection:
     def __init__(self, viewer, org_values, service_values, group_values, text="", dynamic=None):
         """`org_values` {facet: [values]} (OR within), `service_values` {facet: [values]} (OR
         within), `group_values` [keys] (AND: one service serves every chosen group).
-        `dynamic` {facet: ({value: service keys}, [chosen values])}: a service-level facet whose
-        values are not in the index because they change by themselves (open now: by the clock)."""
+        `dynamic` {facet: ({value: service keys} or a function of the snapshot's index state
+        token giving it, [chosen values])}: a service-level facet whose values are not in the
+        index because they change by themselves (open now: by the clock)."""
         self.snap = snap = snapshots.get()
         tiers = registry.viewer_tiers(viewer)
         visible = snap.union_of(snap.tiers, tiers)
@@ -453,6 +454,8 @@ class Selection:
             self.service_masks["group"] = [snap.values.get(("group", g), 0) for g in group_values]
         self.dynamic = {}
         for name, (members, chosen) in (dynamic or {}).items():
+            if callable(members):  # given the index state the snapshot was read at
+                members = members(snap.token)
             self.dynamic[name] = {
                 value: _dynamic_bitmap(snap, name, value, keys) for value, keys in members.items()
             }

@@ -200,7 +200,7 @@ class DirectorySearch:
             {"type": [t.code for t in self.terms], "language": [lang.code for lang in self.languages]},
             self.groups,
             self.q if self.words else "",
-            dynamic={"open": (_open_keys(), self.open)},
+            dynamic={"open": (_open_keys, self.open)},
         )
 
     @cached_property
@@ -525,11 +525,12 @@ class _PagedByKey:
         return page if isinstance(index, slice) else page[0]
 
 
-def _open_keys():
-    """{value: service keys} of the "open" facet at this minute (directory.opening)."""
+def _open_keys(state):
+    """{value: service keys} of the "open" facet at this minute (directory.opening), for the
+    index state the listing's snapshot was just read at (no further query)."""
     from .opening import always_open_keys, open_now_keys
 
-    return {"now": open_now_keys(), "always": always_open_keys()}
+    return {"now": open_now_keys(state=state), "always": always_open_keys(state=state)}
 
 
 def _terms_including(ids):

@@ -246,9 +246,7 @@ def status_from_spans(spans, now, zone):
             zone=zone_name,
         )
     upcoming = min((begin if begin > moment else begin + WEEK) for begin, _finish in spans)
-    return OpenStatus(
-        known=True, opens_next=(_day_label(upcoming), _time_of(upcoming)), zone=zone_name
-    )
+    return OpenStatus(known=True, opens_next=(_day_label(upcoming), _time_of(upcoming)), zone=zone_name)
 
 
 def hours_status(schedules, now, zone):
@@ -316,15 +314,18 @@ for _model in ("directory.Schedule", "directory.Service", "directory.Organizatio
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"opening-changed-{_model}-delete")
 
 
-def _data_token():
+def _data_token(state=None):
     """What the live rows' version is known by: the search index's state token (a random
     token every publish, unpublish and delete replaces in the database once the index is
     refreshed, so every worker process sees another's change) and the count of Schedule,
     Service and Organization saves and deletes in this process (edits that write no index
-    entry: imports, the shell, tests). One primary-key read."""
-    from search.engines.snapshot import current_state
+    entry: imports, the shell, tests). One primary-key read, none when the caller has just read
+    the index state (`state`: the directory's snapshot token)."""
+    if state is None:
+        from search.engines.snapshot import current_state
 
-    return (current_state()[0], _local_changes)
+        state = current_state()[0]
+    return (state, _local_changes)
 
 
 def _read_rows():
@@ -362,8 +363,8 @@ def _read_rows():
     return by_zone, frozenset(always)
 
 
-def _current_data():
-    token = _data_token()
+def _current_data(state=None):
+    token = _data_token(state)
     with _lock:
         if _data["token"] != token:
             by_zone, always = _read_rows()
@@ -372,12 +373,12 @@ def _current_data():
         return _data
 
 
-def open_now_keys(now=None):
+def open_now_keys(now=None, state=None):
     """frozenset of the translation keys (str of the UUID) of the live services of live
     organizations open at `now` (default: the clock) in their own zone, 24/7 ones included.
     Answered for the start of `now`'s minute and kept for that minute until a record changes."""
     now = now or _now()
-    data = _current_data()
+    data = _current_data(state)
     minute = now.astimezone(UTC).replace(second=0, microsecond=0)
     with _lock:
         if _minute["key"] == (data["token"], minute):
@@ -390,6 +391,6 @@ def open_now_keys(now=None):
         return _minute["keys"]
 
 
-def always_open_keys():
+def always_open_keys(state=None):
     """frozenset of the translation keys of the live services open 24 hours every day."""
-    return _current_data()["always"]
+    return _current_data(state)["always"]
