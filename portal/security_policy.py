@@ -77,8 +77,9 @@ def admin_csp_directives(tile_url):
 
 # Browser features no page of the portal uses are switched off for the portal and anything it
 # embeds. Geolocation is the portal's own ("Use my location" on the directory and the map asks
-# on a button press: services_map/nearby.py), never an embedded frame's. Passkeys (accounts/: second step of sign-in) need
-# publickey-credentials-get for the portal's own pages, never for anything it embeds.
+# on a button press: services_map/nearby.py), never an embedded frame's. Passkeys (accounts/:
+# second step of sign-in) need publickey-credentials-get for the portal's own pages, never for
+# anything it embeds.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "autoplay": [],
