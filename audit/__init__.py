@@ -8,6 +8,8 @@ is served either way. A view at the public tier records nothing.
 
 from django.utils import timezone
 
+from portal.device_position import path_without_position
+
 PUBLIC = "public"
 REQUEST_ATTRIBUTE = "_access_log"
 
@@ -32,23 +34,9 @@ def record(request, kind, object_id, tier, organization=None, label=""):
             "label": str(label or "")[:255],
             "tier": str(tier),
             "organization_key": getattr(organization, "translation_key", None),
-            "path": _path(request)[:500],
+            "path": path_without_position(request)[:500],  # never a device position
         }
     )
-
-
-# A visitor's position ("near me": services_map/nearby.py) is never stored: not in the log either.
-DEVICE_POSITION_PARAMETERS = ("lat", "lon")
-
-
-def _path(request):
-    if not any(key in request.GET for key in DEVICE_POSITION_PARAMETERS):
-        return request.get_full_path()
-    query = request.GET.copy()
-    for key in DEVICE_POSITION_PARAMETERS:
-        query.pop(key, None)
-    encoded = query.urlencode()
-    return f"{request.path}?{encoded}" if encoded else request.path
 
 
 def pending(request):

@@ -197,26 +197,18 @@ def _nearest(points, origin):
     return best
 
 
+def _distances(places, ids, origin):
+    return {pk: _nearest(places[pk], origin) for pk in ids if places.get(pk)}
+
+
 def organization_distances(keys, origin):
     """{translation key: Distance to its nearest public place} for the keys with a place."""
-    places = _places().orgs
-    found = {}
-    for key in keys:
-        points = places.get(key)
-        if points:
-            found[key] = _nearest(points, origin)
-    return found
+    return _distances(_places().orgs, keys, origin)
 
 
 def service_distances(service_ids, origin):
     """{service id: Distance} for the services with a place (their own, else their organization's)."""
-    places = _places().services
-    found = {}
-    for pk in service_ids:
-        points = places.get(pk)
-        if points:
-            found[pk] = _nearest(points, origin)
-    return found
+    return _distances(_places().services, service_ids, origin)
 
 
 def by_distance(items, distances):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.directory import record_listing
+from portal.device_position import has_position
 from search.page_cache import index_state, public_page_cache
 from search.suggestions import no_result_suggestions
 
@@ -18,7 +19,7 @@ from ..near_choices import near_choices
 def _listing_state(request):
     """The index state and the minute, except for a page sorted from the device's position: that
     position is never stored, so such a page is not cached (its URL would be the key)."""
-    if "lat" in request.GET or "lon" in request.GET:
+    if has_position(request):
         return None
     # Cards say whether each place is open now, and "open now" filters: answers of one minute.
     return f"{index_state(request)}:{timezone.now():%Y%m%d%H%M}"

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+from portal.device_position import path_without_position
+
 register = template.Library()
 
 
@@ -36,25 +38,10 @@ def hreflang_links(context):
     request = context.get("request")
     if request is None or not getattr(request, "language_versions", False):
         return []
-    path = _without_device_position(request)
+    path = path_without_position(request)  # the device position is for the visitor's own page
     links = [(code, request.build_absolute_uri(translate_url(path, code))) for code, _ in settings.LANGUAGES]
     default = dict(links)[settings.LANGUAGE_CODE]
     return [*links, ("x-default", default)]
-
-
-# A visitor's position ("near me": services_map.nearby) is for their own page only: the links for
-# search engines and other readers leave it out.
-DEVICE_POSITION_PARAMETERS = ("lat", "lon")
-
-
-def _without_device_position(request):
-    if not any(key in request.GET for key in DEVICE_POSITION_PARAMETERS):
-        return request.get_full_path()
-    query = request.GET.copy()
-    for key in DEVICE_POSITION_PARAMETERS:
-        query.pop(key, None)
-    encoded = query.urlencode()
-    return f"{request.path}?{encoded}" if encoded else request.path
 
 
 @register.filter
