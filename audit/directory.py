@@ -64,22 +64,12 @@ def record_hsds_summary(request, org, tier):
         record(request, AccessKind.HSDS, org.pk, tier, organization=org, label=org.name)
 
 
-def _reach_tier(reach):
-    """The most private tier among the phones a Reach (directory.best_contact) shows."""
-    phones = ([reach.call] if reach and reach.call else []) + [
-        p for p, _uri in (reach.messages if reach else [])
-    ]
-    above = [p.visibility for p in phones if _above(p.visibility)]
-    if not above:
-        return Visibility.PUBLIC
-    return Visibility.RESTRICTED if Visibility.RESTRICTED in above else Visibility.PARTNERS
-
-
 def record_listing(request, organizations):
     """A directory listing page: an entry per card whose call or messaging line is above public
     (the cards show only phones; the listing is cut to the viewer's tier)."""
     for org in organizations:
-        tier = _reach_tier(getattr(org, "reach", None))
+        reach = getattr(org, "reach", None)
+        tier = reach.tier if reach is not None else Visibility.PUBLIC
         if tier != Visibility.PUBLIC:
             record(request, AccessKind.DIRECTORY_LISTING, org.pk, tier, organization=org, label=org.name)
 

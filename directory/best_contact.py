@@ -10,7 +10,7 @@ first. A channel whose number is not entered yet is never "the" contact.
 
 from dataclasses import dataclass
 
-from .models.choices import Channel
+from .models.choices import TIER_ORDER, Channel, Visibility
 
 # Channels one calls, best first.
 CALL_CHANNELS = (Channel.HOTLINE, Channel.VOICE, Channel.CELL)
@@ -57,6 +57,14 @@ class Reach:
     def __bool__(self):
         return self.call is not None or bool(self.messages)
 
+    @property
+    def tier(self):
+        """The most private tier among the phones shown (the access log's tier for a card or a
+        referral-list entry)."""
+        phones = ([self.call] if self.call is not None else []) + [phone for phone, _uri in self.messages]
+        order = [t.value for t in TIER_ORDER]
+        return max([Visibility.PUBLIC.value] + [str(p.visibility) for p in phones], key=order.index)
+
 
 def _call_rank(phone):
     return (not phone.verified_on, CALL_CHANNELS.index(phone.channel), phone.sort_order or 0, phone.pk or 0)
@@ -76,4 +84,3 @@ def best_reach(phones):
             seen.add(phone.channel)
             chosen.append((phone, message_uri(phone)))
     return Reach(call=calls[0] if calls else None, messages=chosen)
-

@@ -204,18 +204,8 @@ def _phones(model, owner_field, owners_by_tier):
     return out
 
 
-def _tier_of(phones, tier_floor=Visibility.PUBLIC):
-    order = [t.value for t in TIER_ORDER]
-    return max([str(tier_floor)] + [p.visibility for p in phones], key=order.index)
-
-
 def _status(entry, active):
     return "" if entry.status == active else str(entry.get_status_display())
-
-
-def _reach_tier(reach):
-    phones = ([reach.call] if reach.call else []) + [phone for phone, _uri in reach.messages]
-    return _tier_of(phones)
 
 
 def resolve_list(refs, user, absolute):
@@ -322,7 +312,7 @@ def resolve_list(refs, user, absolute):
                 status_label=_status(org, OrganizationStatus.ACTIVE),
                 is_demo=org.is_demo,
                 untranslated=org.untranslated,
-                tier=_reach_tier(reach),
+                tier=reach.tier,
                 organization_key=org.translation_key,
             )
         else:
@@ -358,7 +348,7 @@ def resolve_list(refs, user, absolute):
                 status_label=_status(service, ServiceStatus.ACTIVE),
                 is_demo=service.is_demo,
                 untranslated=service.untranslated,
-                tier=_reach_tier(reach),
+                tier=reach.tier,
                 organization_key=org.translation_key,
             )
         entry.qr = qr_svg(entry.absolute_url)
